@@ -1,0 +1,9 @@
+// Backends at run time: servers, their state and counters, the pending queue,
+// and slot assignment through the balancers.
+
+export { RuntimeBackend } from './backend.ts';
+export type { BackendTimeouts } from './backend.ts';
+export { RuntimeServer } from './server.ts';
+export type { AdminState } from './server.ts';
+export { QueueNode } from './queue.ts';
+export type { Waiter, AssignFailure } from './queue.ts';

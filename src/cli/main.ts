@@ -1,0 +1,149 @@
+// `hawser`: read the command line as haproxy does, load and check the
+// configuration, then run the engine in this very process (no wrapper
+// child: the PID that was started is the one that serves and logs).
+
+import { spawn } from 'node:child_process';
+import { unlinkSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { formatDiagnostic, loadConfig, type Diagnostic } from '../config/index.ts';
+import { createEventLogger } from '../events/index.ts';
+import { Engine, StartError } from '../proxy/index.ts';
+import { parseArgs, type CliOptions } from './args.ts';
+import { evalCondition } from './condition.ts';
+import { FEATURES } from './features.ts';
+import { fullVersionText, versionText, COMPAT_VERSION } from './version.ts';
+
+export async function main(argv: string[]): Promise<number> {
+  const parsed = parseArgs(argv, { hostname: hostname() });
+  if (!parsed.ok) {
+    if (parsed.showVersion) process.stdout.write(versionText());
+    process.stderr.write(parsed.message);
+    return parsed.exitCode;
+  }
+  const opts = parsed.options;
+  for (const w of opts.warnings) process.stderr.write(`[WARNING] ${w}\n`);
+  if (opts.changeDir !== undefined) process.chdir(opts.changeDir);
+  switch (opts.action) {
+    case 'version':
+      process.stdout.write(versionText());
+      return 0;
+    case 'full-version':
+      process.stdout.write(fullVersionText(FEATURES));
+      return 0;
+    case 'check-condition':
+      return checkCondition(opts);
+    case 'memory-debug-help':
+      return 0;
+    default:
+      break;
+  }
+  process.env.HAPROXY_LOCALPEER = opts.localPeer;
+  const { config, diagnostics } = await loadConfig(opts.configFiles, { env: process.env, localName: opts.localPeer });
+  printDiagnostics(diagnostics, opts);
+  const errors = diagnostics.filter((d) => d.severity === 'error').length;
+  const warnings = diagnostics.length - errors;
+  if (config === undefined || errors > 0 || (opts.zeroWarning && warnings > 0)) {
+    process.stderr.write(`[ALERT]    (${process.pid}) : Fatal errors found in configuration.\n`);
+    return 1;
+  }
+  if (opts.action === 'check') {
+    if (!opts.quiet) process.stdout.write('Configuration file is valid\n');
+    return 0;
+  }
+  if (opts.maxconn !== undefined) config.global.maxconn = opts.maxconn;
+  if (opts.daemon && !opts.foreground && !opts.debug && process.env.HAWSER_DAEMONIZED !== '1') {
+    return daemonize(argv);
+  }
+
+  const events = createEventLogger({ debug: opts.debug, quiet: opts.quiet, nodeName: opts.localPeer });
+  const engine = new Engine(config, events);
+  try {
+    await engine.start();
+  } catch (err) {
+    const problems = err instanceof StartError ? err.problems : [(err as Error).message];
+    for (const p of problems) process.stderr.write(`[ALERT]    (${process.pid}) : ${p}\n`);
+    events.flush();
+    return 1;
+  }
+  const pidFile = opts.pidFile ?? config.global.pidfile;
+  if (pidFile !== undefined) writeFileSync(pidFile, `${process.pid}\n`);
+  // -sf / -st: the old processes finish (or stop) once we serve.
+  if (opts.oldPidsSignal !== undefined) {
+    for (const pid of opts.oldPids) {
+      try {
+        process.kill(pid, opts.oldPidsSignal);
+      } catch {
+        // already gone
+      }
+    }
+  }
+  events.info({ event: 'ready', frontends: engine.frontends.size, backends: engine.backends.size }, 'Hawser ready');
+
+  return new Promise<number>((resolve) => {
+    let stopping = false;
+    const stop = (graceful: boolean, why: string): void => {
+      if (stopping) {
+        if (!graceful) engine.stop(false).catch(() => {});
+        return;
+      }
+      stopping = true;
+      events.info({ event: 'stopping', graceful, signal: why }, `Stopping (${why})`);
+      const hardStopAfter = config.global.hardStopAfter ?? 0;
+      engine.stop(graceful, hardStopAfter).then(
+        () => {
+          if (pidFile !== undefined) removeQuietly(pidFile);
+          events.info({ event: 'stopped' }, 'Hawser stopped');
+          events.flush();
+          resolve(0);
+        },
+        () => resolve(1),
+      );
+    };
+    process.on('SIGINT', () => stop(false, 'SIGINT'));
+    process.on('SIGTERM', () => stop(true, 'SIGTERM'));
+    process.on('SIGUSR1', () => stop(true, 'SIGUSR1'));
+    // Reload arrives with the operations issue; until then a reload signal must not kill the node.
+    const noReload = (sig: string): void => {
+      events.warn({ event: 'reload-refused', signal: sig }, `${sig}: reload is not supported yet; configuration unchanged`);
+    };
+    process.on('SIGHUP', () => noReload('SIGHUP'));
+    process.on('SIGUSR2', () => noReload('SIGUSR2'));
+  });
+}
+
+function checkCondition(opts: CliOptions): number {
+  const r = evalCondition(opts.condition ?? '', {
+    version: COMPAT_VERSION,
+    features: FEATURES,
+    env: process.env,
+  });
+  if (r.ok) return r.value ? 0 : 1;
+  process.stderr.write(`[ALERT]    (${process.pid}) : ${r.message}\n`);
+  return 2;
+}
+
+function printDiagnostics(diags: Diagnostic[], opts: CliOptions): void {
+  for (const d of diags) {
+    if (d.severity === 'warning' && opts.quiet) continue;
+    process.stderr.write(formatDiagnostic(d) + '\n');
+  }
+}
+
+/** -D: start a detached copy of ourselves and return; the copy writes the pidfile. */
+function daemonize(argv: string[]): number {
+  const child = spawn(process.execPath, [...process.execArgv, process.argv[1], ...argv], {
+    detached: true,
+    stdio: 'ignore',
+    env: { ...process.env, HAWSER_DAEMONIZED: '1' },
+  });
+  child.unref();
+  return 0;
+}
+
+function removeQuietly(file: string): void {
+  try {
+    unlinkSync(file);
+  } catch {
+    // not ours to worry about
+  }
+}

@@ -1,0 +1,19 @@
+// The structured event log: one JSON line per event on stdout (pino), with a
+// stable `event` field so tools can follow state changes.
+
+import { pino, type Logger } from 'pino';
+
+export type EventLogger = Logger;
+
+export function createEventLogger(opts: { debug: boolean; quiet: boolean; nodeName: string }): EventLogger {
+  return pino(
+    {
+      level: opts.debug ? 'debug' : opts.quiet ? 'warn' : 'info',
+      base: { pid: process.pid, node: opts.nodeName },
+      messageKey: 'msg',
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+    },
+    pino.destination({ fd: 1, sync: false, minLength: 0 }),
+  );
+}

@@ -1,0 +1,58 @@
+// Process-wide connection accounting: the global maxconn, and the connections
+// held unread by frontends until a slot frees (HAProxy's actconn).
+
+export class ProcessCounters {
+  /** Current client connections, all frontends (HAProxy's actconn / CurrConns). */
+  active = 0;
+  maxActive = 0;
+  cumConns = 0;
+  cumRequests = 0;
+  /** Connections accepted but waiting for a slot. */
+  held = 0;
+  /** Global maxconn; 0 = unlimited. */
+  maxconn: number;
+  readonly startedAt = Date.now();
+  /** Malformed requests refused, malformed responses rejected (stats' ereq / eresp sources). */
+  invalidRequests = 0;
+  invalidResponses = 0;
+  /** Told of every malformed message (the engine logs it at debug level). */
+  onInvalid: (kind: 'invalid-request' | 'invalid-response', where: string, detail: string) => void = () => {};
+  private readonly admitters: Array<{ admitHeld(): boolean }> = [];
+
+  constructor(maxconn: number) {
+    this.maxconn = maxconn;
+  }
+
+  get full(): boolean {
+    return this.maxconn > 0 && this.active >= this.maxconn;
+  }
+
+  addAdmitter(a: { admitHeld(): boolean }): void {
+    this.admitters.push(a);
+  }
+
+  invalidRequest(frontend: string, client: string, detail: string): void {
+    this.invalidRequests++;
+    this.onInvalid('invalid-request', `${frontend} client ${client}`, detail);
+  }
+
+  invalidResponse(backend: string, server: string, detail: string): void {
+    this.invalidResponses++;
+    this.onInvalid('invalid-response', `${backend}/${server}`, detail);
+  }
+
+  sessionStarted(): void {
+    this.active++;
+    this.cumConns++;
+    if (this.active > this.maxActive) this.maxActive = this.active;
+  }
+
+  sessionEnded(): void {
+    this.active--;
+    if (this.held === 0) return;
+    for (const a of this.admitters) {
+      if (this.full) return;
+      while (a.admitHeld()) if (this.full) return;
+    }
+  }
+}

@@ -1,0 +1,168 @@
+// A frontend at run time: accepts client connections from its listeners,
+// enforces maxconn (excess connections wait unread, as HAProxy leaves them in
+// the backlog), and starts a TCP or HTTP session for each.
+
+import type { Socket } from 'node:net';
+import type { Frontend as FrontendConfig } from '../config/index.ts';
+import type { RuntimeBackend } from '../backend/index.ts';
+import type { ProcessCounters } from './counters.ts';
+import type { AccessLog } from './access-log.ts';
+import { HttpSession } from './http-session.ts';
+import { TcpSession } from './tcp-session.ts';
+
+/** What the frontend asks of its sessions when the process stops. */
+export interface Session {
+  /** Close now. */
+  abort(): void;
+  /** Finish what is in flight, then close (no new request on this connection). */
+  softStop(): void;
+}
+
+export interface FrontendTimeouts {
+  client: number;
+  httpRequest: number;
+  httpKeepAlive: number;
+  tunnel: number;
+  clientFin: number;
+}
+
+export interface HttpBehaviour {
+  /** `option forwardfor`: header name, or '' when off. */
+  forwardFor: string;
+  forwardForIfNone: boolean;
+  /** `option httpclose`: close both sides after each exchange. */
+  httpClose: boolean;
+  /** `option http-server-close`: close the server side after each response. */
+  serverClose: boolean;
+  /** `http-reuse`. */
+  reuse: 'never' | 'safe' | 'aggressive' | 'always';
+}
+
+export class RuntimeFrontend {
+  readonly name: string;
+  readonly config: FrontendConfig;
+  readonly mode: 'http' | 'tcp';
+  readonly timeouts: FrontendTimeouts;
+  readonly http: HttpBehaviour;
+  readonly defaultBackend: RuntimeBackend | null;
+  readonly counters: ProcessCounters;
+  readonly accessLog: AccessLog | null;
+  maxconn: number;
+  // counters (HAProxy's stats names)
+  active = 0;
+  maxActive = 0;
+  cumConns = 0;
+  cumRequests = 0;
+  deniedReq = 0;
+  failedReq = 0;
+  bytesIn = 0;
+  bytesOut = 0;
+  readonly responses = [0, 0, 0, 0, 0, 0];
+  /** Connections accepted beyond maxconn, waiting unread for a slot. */
+  private readonly held: Socket[] = [];
+  readonly sessions = new Set<Session>();
+  stopping = false;
+
+  constructor(
+    cfg: FrontendConfig,
+    backends: Map<string, RuntimeBackend>,
+    counters: ProcessCounters,
+    accessLog: AccessLog | null,
+  ) {
+    this.name = cfg.name;
+    this.config = cfg;
+    this.mode = cfg.mode ?? 'tcp';
+    this.counters = counters;
+    this.accessLog = accessLog;
+    const t = cfg.timeouts;
+    const client = t.client ?? 0;
+    this.timeouts = {
+      client,
+      httpRequest: t.httpRequest ?? client,
+      httpKeepAlive: t.httpKeepAlive ?? t.httpRequest ?? client,
+      tunnel: t.tunnel ?? 0,
+      clientFin: t.clientFin ?? client,
+    };
+    const o = cfg.options;
+    this.http = {
+      forwardFor: o.forwardfor ? o.forwardfor.header || 'X-Forwarded-For' : '',
+      forwardForIfNone: o.forwardfor?.ifNone === true,
+      httpClose: o.httpclose === true,
+      serverClose: o.httpServerClose === true,
+      reuse: cfg.httpReuse ?? 'safe',
+    };
+    this.maxconn = cfg.maxconn ?? 0;
+    const def = cfg.defaultBackend?.name;
+    this.defaultBackend = def !== undefined ? (backends.get(def) ?? null) : null;
+    if (this.defaultBackend === null) {
+      // A use_backend without condition is a default too (conditions come with ACLs).
+      for (const r of cfg.useBackends) {
+        if (!r.dynamic && !r.condition) {
+          this.defaultBackend = backends.get(r.backend) ?? null;
+          break;
+        }
+      }
+    }
+  }
+
+  /** A connection arrived on one of our listeners. */
+  accept(socket: Socket): void {
+    if (this.stopping) {
+      socket.destroy();
+      return;
+    }
+    if ((this.maxconn > 0 && this.active >= this.maxconn) || this.counters.full) {
+      socket.pause();
+      this.held.push(socket);
+      this.counters.held++;
+      return;
+    }
+    this.start(socket);
+  }
+
+  private start(socket: Socket): void {
+    this.active++;
+    this.cumConns++;
+    if (this.active > this.maxActive) this.maxActive = this.active;
+    this.counters.sessionStarted();
+    const s = this.mode === 'http' ? new HttpSession(this, socket) : new TcpSession(this, socket);
+    this.sessions.add(s);
+  }
+
+  /** A session ended: its slot goes to the oldest held connection, here or elsewhere. */
+  sessionEnded(s: Session): void {
+    this.sessions.delete(s);
+    this.active--;
+    this.counters.sessionEnded();
+  }
+
+  /** Start held connections while there is room; true if one was started. */
+  admitHeld(): boolean {
+    while (this.held.length > 0 && (this.maxconn === 0 || this.active < this.maxconn) && !this.counters.full) {
+      const socket = this.held.shift()!;
+      this.counters.held--;
+      if (socket.destroyed) continue;
+      socket.resume();
+      this.start(socket);
+      return true;
+    }
+    return false;
+  }
+
+  countResponse(status: number): void {
+    this.responses[status >= 100 && status < 600 ? ((status / 100) | 0) - 1 : 5]++;
+  }
+
+  /** Stop taking new work: idle connections close, busy ones close after their exchange. */
+  softStopAll(): void {
+    this.stopping = true;
+    for (const s of [...this.sessions]) s.softStop();
+    for (const h of this.held.splice(0)) h.destroy();
+  }
+
+  /** Close every session now (hard stop). */
+  abortAll(): void {
+    for (const s of [...this.sessions]) s.abort();
+    for (const h of this.held.splice(0)) h.destroy();
+  }
+}

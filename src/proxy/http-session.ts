@@ -1,0 +1,828 @@
+// One client connection in `mode http`: reads request heads with the strict
+// parser, picks a backend and a server slot, reuses or opens a server
+// connection, and streams both bodies through unchanged (Content-Length and
+// chunked framing are tracked, never buffered whole). Keep-alive on both
+// sides, pipelined requests served in order, 1xx and Upgrade handled.
+//
+// Every socket handler is bound once per connection; per request the session
+// allocates the parsed head and the strings it forwards, little else.
+
+import type { Socket } from 'node:net';
+import type { RuntimeBackend, RuntimeServer, AssignFailure, QueueNode } from '../backend/index.ts';
+import type { PickInput } from '../lb/index.ts';
+import {
+  ChunkedScanner,
+  HEAD_END,
+  type HttpHead,
+  isHeadError,
+  parseRequestHead,
+  parseResponseHead,
+  renderRequestHead,
+  renderResponseHead,
+  errorResponse,
+  closesConnection,
+  DEFAULT_LIMITS,
+} from '../http/index.ts';
+import type { RuntimeFrontend, Session } from './frontend.ts';
+import { ServerConn, takeIdle, type ServerConnOwner } from './server-conn.ts';
+import { Txn } from './txn.ts';
+
+// Session phases.
+const P_IDLE = 0; // waiting for the first byte of a request (keep-alive)
+const P_HEAD = 1; // receiving a request head
+const P_ASSIGN = 2; // waiting for a server slot (possibly queued)
+const P_CONNECT = 3; // opening the server connection
+const P_EXCHANGE = 4; // request sent (body may still stream), response awaited or streaming
+const P_TUNNEL = 5; // after 101 Switching Protocols
+const P_CLOSING = 6; // last response sent, closing
+const P_CLOSED = 7;
+
+/** Termination state when the client leaves in each phase (HAProxy's session state codes). */
+const CLIENT_ABORT_TERM = ['C', 'CR', 'CQ', 'CC', 'CH', '--', '--', '--'];
+
+// Body framing.
+const B_NONE = 0;
+const B_LENGTH = 1;
+const B_CHUNKED = 2;
+const B_CLOSE = 3; // response delimited by the server closing
+
+/** A response head larger than this is refused with 502. */
+const MAX_RESPONSE_HEAD = DEFAULT_LIMITS.maxHeadSize;
+
+export class HttpSession implements ServerConnOwner, PickInput, Session {
+  private readonly fe: RuntimeFrontend;
+  private readonly client: Socket;
+  private phase = P_IDLE;
+  /** Bytes received from the client and not consumed yet (head in progress, or pipelined). */
+  private pending: Buffer | null = null;
+  /** Where to resume searching for the end of the head in `pending`. */
+  private scanFrom = 0;
+  private headTimer: NodeJS.Timeout | null = null;
+
+  // current transaction
+  private req: HttpHead | null = null;
+  private reqBody = B_NONE;
+  private reqRemaining = 0;
+  private reqScanner: ChunkedScanner | null = null;
+  private reqDone = false;
+  /** Body bytes that arrived with the head, waiting for the server connection. */
+  private held: Buffer | null = null;
+  private be: RuntimeBackend | null = null;
+  private server: RuntimeServer | null = null;
+  private conn: ServerConn | null = null;
+  private queueNode: QueueNode | null = null;
+  private retriesLeft = 0;
+  private retryTimer: NodeJS.Timeout | null = null;
+  private resPending: Buffer | null = null;
+  private res: HttpHead | null = null;
+  private resBody = B_NONE;
+  private resRemaining = 0;
+  private resScanner: ChunkedScanner | null = null;
+  /** Response bytes already sent to the client for this transaction. */
+  private resStarted = false;
+  private keepClient = true;
+  private clientEnded = false;
+  private requests = 0;
+  private readonly txn: Txn;
+
+  constructor(fe: RuntimeFrontend, client: Socket) {
+    this.fe = fe;
+    this.client = client;
+    this.txn = new Txn(client, fe.name);
+    client.setNoDelay(true);
+    client.on('data', this.onClientData);
+    client.on('end', this.onClientEnd);
+    client.on('close', this.onClientClose);
+    client.on('error', noop);
+    client.on('drain', this.onClientDrain);
+    client.on('timeout', this.onClientTimeout);
+    if (fe.timeouts.httpRequest > 0) client.setTimeout(fe.timeouts.httpRequest);
+  }
+
+  // ---- PickInput (what hash balancers look at)
+  get src(): string {
+    return this.txn.clientAddr;
+  }
+  get uri(): string | undefined {
+    return this.req?.target;
+  }
+  header(name: string): string | undefined {
+    return this.req?.get(name.toLowerCase());
+  }
+
+  // ---- client side
+
+  private readonly onClientData = (chunk: Buffer): void => {
+    this.fe.bytesIn += chunk.length;
+    switch (this.phase) {
+      case P_IDLE:
+      case P_HEAD:
+        this.readHead(chunk);
+        return;
+      case P_EXCHANGE:
+        if (!this.reqDone) {
+          this.forwardRequestBody(chunk, 0);
+          return;
+        }
+        this.hold(chunk);
+        return;
+      case P_TUNNEL:
+        if (this.conn && !this.conn.socket.write(chunk)) this.client.pause();
+        this.txn.bytesIn += chunk.length;
+        return;
+      case P_ASSIGN:
+      case P_CONNECT:
+        // body bytes before the server is ready (the client was paused, these were in flight)
+        if (!this.reqDone) this.held = this.held ? Buffer.concat([this.held, chunk]) : chunk;
+        else this.hold(chunk);
+        return;
+      default:
+        return;
+    }
+  };
+
+  /** Keep bytes of a next (pipelined) request for later and stop reading. */
+  private hold(chunk: Buffer): void {
+    this.pending = this.pending ? Buffer.concat([this.pending, chunk]) : chunk;
+    this.client.pause();
+  }
+
+  private readHead(chunk: Buffer | null): void {
+    let buf: Buffer;
+    if (chunk === null) buf = this.pending!;
+    else if (this.pending === null) buf = chunk;
+    else buf = Buffer.concat([this.pending, chunk]);
+    if (this.phase === P_IDLE) {
+      this.phase = P_HEAD;
+      this.txn.startRequest();
+      if (this.requests > 0 && this.fe.timeouts.httpKeepAlive !== this.fe.timeouts.httpRequest) {
+        this.client.setTimeout(this.fe.timeouts.httpRequest);
+      }
+    }
+    const from = this.scanFrom > 3 ? this.scanFrom - 3 : 0;
+    const end = buf.indexOf(HEAD_END, from);
+    if (end < 0) {
+      if (buf.length > DEFAULT_LIMITS.maxHeadSize) {
+        this.pending = null;
+        this.failRequest(400, 'PR', 'request head too large');
+        return;
+      }
+      this.pending = buf;
+      this.scanFrom = buf.length;
+      if (this.headTimer === null && this.fe.timeouts.httpRequest > 0) {
+        this.headTimer = setTimeout(this.onHeadTimeout, this.fe.timeouts.httpRequest);
+      }
+      return;
+    }
+    this.scanFrom = 0;
+    if (this.headTimer !== null) {
+      clearTimeout(this.headTimer);
+      this.headTimer = null;
+    }
+    const headEnd = end + 4;
+    const head = parseRequestHead(buf, 0, headEnd, DEFAULT_LIMITS);
+    this.pending = headEnd < buf.length ? buf.subarray(headEnd) : null;
+    if (isHeadError(head)) {
+      this.pending = null;
+      this.fe.counters.invalidRequest(this.fe.name, this.txn.clientAddr, head.message);
+      this.failRequest(400, 'PR', head.message);
+      return;
+    }
+    this.startRequest(head);
+  }
+
+  private readonly onHeadTimeout = (): void => {
+    this.headTimer = null;
+    if (this.phase !== P_HEAD) return;
+    this.pending = null;
+    this.failRequest(408, 'cR', 'timeout');
+  };
+
+  private startRequest(head: HttpHead): void {
+    this.req = head;
+    this.requests++;
+    this.fe.cumRequests++;
+    this.fe.counters.cumRequests++;
+    this.txn.requestParsed(head);
+    this.keepClient = head.keepAlive && !this.fe.http.httpClose && !this.clientEnded;
+    // framing of the request body
+    if (head.chunked) {
+      this.reqBody = B_CHUNKED;
+      if (this.reqScanner === null) this.reqScanner = new ChunkedScanner();
+      else this.reqScanner.reset();
+    } else if (head.contentLength > 0) {
+      this.reqBody = B_LENGTH;
+      this.reqRemaining = head.contentLength;
+    } else {
+      this.reqBody = B_NONE;
+    }
+    this.reqDone = this.reqBody === B_NONE;
+    // What came after the head: body bytes (held for the server) or a pipelined request.
+    if (this.pending !== null) {
+      if (this.reqDone) {
+        this.client.pause();
+      } else {
+        this.held = this.pending;
+        this.pending = null;
+      }
+    }
+    this.client.pause();
+    if (this.fe.timeouts.client > 0 && this.fe.timeouts.client !== this.fe.timeouts.httpRequest) {
+      this.client.setTimeout(this.fe.timeouts.client);
+    }
+    const be = this.fe.defaultBackend;
+    if (be === null) {
+      this.failRequest(503, 'PR', 'no backend');
+      return;
+    }
+    this.be = be;
+    be.cumRequests++;
+    this.txn.backend = be.name;
+    this.retriesLeft = be.retries;
+    this.phase = P_ASSIGN;
+    this.txn.queuedAt = performance.now();
+    this.queueNode = be.assign(this, this);
+  }
+
+  // ---- Waiter (slot assignment)
+
+  serverAssigned(s: RuntimeServer): void {
+    this.queueNode = null;
+    if (this.phase !== P_ASSIGN) {
+      // The client went away while queued and the slot came anyway: give it back.
+      this.be!.release(s);
+      return;
+    }
+    this.server = s;
+    this.txn.server = s.name;
+    this.txn.assigned();
+    this.connectOrReuse();
+  }
+
+  assignFailed(reason: AssignFailure): void {
+    this.queueNode = null;
+    if (this.phase !== P_ASSIGN) return;
+    if (reason === 'noserver') this.failRequest(503, 'SC', 'no server available');
+    else this.failRequest(503, 'sQ', reason);
+  }
+
+  private connectOrReuse(): void {
+    const s = this.server!;
+    const be = this.be!;
+    const reuse = this.fe.http.reuse;
+    if (reuse !== 'never' && !this.fe.http.serverClose && !this.fe.http.httpClose) {
+      // `http-reuse safe`: the first request of a session opens its own connection;
+      // later ones may take any idle connection to that server.
+      const c = reuse === 'always' || this.requests > 1 ? takeIdle(s) : null;
+      if (c !== null) {
+        c.adopt(this, be.timeouts.server);
+        this.conn = c;
+        this.txn.connected(true);
+        this.txn.setServerSocket(c.socket);
+        this.sendRequest();
+        return;
+      }
+    }
+    this.phase = P_CONNECT;
+    this.conn = new ServerConn(s, this, be.timeouts.connect);
+  }
+
+  onServerConnect(c: ServerConn): void {
+    if (c !== this.conn || this.phase !== P_CONNECT) return;
+    c.uses = 1;
+    c.socket.setTimeout(this.be!.timeouts.server);
+    this.txn.connected(false);
+    this.txn.setServerSocket(c.socket);
+    this.sendRequest();
+  }
+
+  private sendRequest(): void {
+    const req = this.req!;
+    const c = this.conn!;
+    const fe = this.fe;
+    this.phase = P_EXCHANGE;
+    let extra = '';
+    if (fe.http.forwardFor !== '' && !(fe.http.forwardForIfNone && req.get(fe.http.forwardFor.toLowerCase()) !== undefined)) {
+      extra = fe.http.forwardFor + ': ' + this.txn.clientAddr + '\r\n';
+    }
+    let connection = '';
+    if (req.connUpgrade && req.upgrade !== '') connection = 'upgrade';
+    else if (fe.http.httpClose || fe.http.serverClose) connection = 'close';
+    else if (req.versionMinor === 0) connection = 'keep-alive';
+    const sock = c.socket;
+    const head = renderRequestHead(req, extra, connection);
+    const held = this.held;
+    this.held = null;
+    if (held !== null) {
+      sock.cork();
+      sock.write(head, 'latin1');
+      this.forwardRequestBody(held, 0);
+      sock.uncork();
+    } else {
+      sock.write(head, 'latin1');
+    }
+    if (!this.reqDone || this.phase === P_TUNNEL) this.client.resume();
+  }
+
+  /** Forward request body bytes buf[off..]; whatever follows the body is a pipelined request. */
+  private forwardRequestBody(buf: Buffer, off: number): void {
+    const sock = this.conn!.socket;
+    let end = buf.length;
+    if (this.reqBody === B_LENGTH) {
+      const n = Math.min(this.reqRemaining, end - off);
+      this.reqRemaining -= n;
+      end = off + n;
+      if (this.reqRemaining === 0) this.reqDone = true;
+    } else if (this.reqBody === B_CHUNKED) {
+      const r = this.reqScanner!.scan(buf, off, end);
+      if (r === -2) {
+        this.fe.counters.invalidRequest(this.fe.name, this.txn.clientAddr, this.reqScanner!.error);
+        this.abortExchange(400, 'PD');
+        return;
+      }
+      if (r >= 0) {
+        end = r;
+        this.reqDone = true;
+      }
+    }
+    this.txn.bytesIn += end - off;
+    const ok = sock.write(off === 0 && end === buf.length ? buf : buf.subarray(off, end));
+    if (end < buf.length) {
+      this.pending = this.pending ? Buffer.concat([buf.subarray(end), this.pending]) : buf.subarray(end);
+    }
+    if (this.reqDone || !ok) this.client.pause();
+  }
+
+  onServerDrain(c: ServerConn): void {
+    if (c !== this.conn) return;
+    if ((this.phase === P_EXCHANGE && !this.reqDone) || this.phase === P_TUNNEL) this.client.resume();
+  }
+
+  private readonly onClientDrain = (): void => {
+    if (this.conn && (this.phase === P_EXCHANGE || this.phase === P_TUNNEL)) this.conn.socket.resume();
+  };
+
+  // ---- server side
+
+  onServerData(c: ServerConn, chunk: Buffer): void {
+    if (c !== this.conn) return;
+    if (this.phase === P_TUNNEL) {
+      this.txn.bytesOut += chunk.length;
+      this.fe.bytesOut += chunk.length;
+      if (!this.client.write(chunk)) c.socket.pause();
+      return;
+    }
+    if (this.phase !== P_EXCHANGE) {
+      c.destroy();
+      return;
+    }
+    if (this.res === null) {
+      this.readResponseHead(chunk);
+      return;
+    }
+    this.forwardResponseBody(chunk, 0);
+  }
+
+  private readResponseHead(chunk: Buffer): void {
+    let buf = this.resPending === null ? chunk : Buffer.concat([this.resPending, chunk]);
+    for (;;) {
+      const end = buf.indexOf(HEAD_END);
+      if (end < 0) {
+        if (buf.length > MAX_RESPONSE_HEAD) {
+          this.resPending = null;
+          this.serverError(502, 'PH', 'response head too large');
+          return;
+        }
+        this.resPending = buf;
+        return;
+      }
+      const headEnd = end + 4;
+      const head = parseResponseHead(buf, 0, headEnd, DEFAULT_LIMITS);
+      if (isHeadError(head)) {
+        this.resPending = null;
+        this.serverError(502, 'PH', head.message);
+        return;
+      }
+      if (head.status < 200 && head.status !== 101) {
+        // Interim responses (100 Continue, 103 Early Hints) go through as they are.
+        this.client.write(renderResponseHead(head, ''), 'latin1');
+        buf = buf.subarray(headEnd);
+        if (buf.length === 0) {
+          this.resPending = null;
+          return;
+        }
+        continue;
+      }
+      this.resPending = null;
+      this.startResponse(head, buf, headEnd);
+      return;
+    }
+  }
+
+  private startResponse(res: HttpHead, buf: Buffer, bodyStart: number): void {
+    const req = this.req!;
+    this.res = res;
+    this.txn.responseHead(res.status);
+    const client = this.client;
+    let connection = '';
+    if (res.status === 101) {
+      // An upgrade: from now on bytes flow both ways untouched.
+      connection = 'upgrade';
+      this.resBody = B_NONE;
+    } else if (req.method === 'HEAD' || res.status === 204 || res.status === 304) {
+      this.resBody = B_NONE;
+    } else if (res.chunked) {
+      this.resBody = B_CHUNKED;
+      if (this.resScanner === null) this.resScanner = new ChunkedScanner();
+      else this.resScanner.reset();
+    } else if (res.otherEncoding || res.contentLength < 0) {
+      this.resBody = B_CLOSE;
+      this.keepClient = false;
+    } else if (res.contentLength > 0) {
+      this.resBody = B_LENGTH;
+      this.resRemaining = res.contentLength;
+    } else {
+      this.resBody = B_NONE;
+    }
+    if (res.status !== 101) {
+      if (!this.keepClient) connection = 'close';
+      else if (req.versionMinor === 0) connection = 'keep-alive';
+    }
+    const head = renderResponseHead(res, connection);
+    this.resStarted = true;
+    this.fe.countResponse(res.status);
+    this.be!.responses[((res.status / 100) | 0) - 1]++;
+    if (res.status === 101) {
+      client.write(head, 'latin1');
+      this.enterTunnel(buf, bodyStart);
+      return;
+    }
+    if (bodyStart < buf.length) {
+      client.cork();
+      client.write(head, 'latin1');
+      this.forwardResponseBody(buf, bodyStart);
+      client.uncork();
+    } else {
+      client.write(head, 'latin1');
+      if (this.resBody === B_NONE) this.finishTransaction();
+    }
+  }
+
+  private forwardResponseBody(buf: Buffer, off: number): void {
+    let end = buf.length;
+    let done = false;
+    if (this.resBody === B_LENGTH) {
+      const n = Math.min(this.resRemaining, end - off);
+      this.resRemaining -= n;
+      end = off + n;
+      done = this.resRemaining === 0;
+    } else if (this.resBody === B_CHUNKED) {
+      const r = this.resScanner!.scan(buf, off, end);
+      if (r === -2) {
+        this.fe.counters.invalidResponse(this.be!.name, this.server!.name, this.resScanner!.error);
+        this.abortExchange(0, 'SD');
+        return;
+      }
+      if (r >= 0) {
+        end = r;
+        done = true;
+      }
+    } else if (this.resBody === B_NONE) {
+      end = off;
+      done = true;
+    }
+    const n = end - off;
+    if (n > 0) {
+      this.txn.bytesOut += n;
+      this.fe.bytesOut += n;
+      const ok = this.client.write(off === 0 && end === buf.length ? buf : buf.subarray(off, end));
+      if (!ok && !done) this.conn!.socket.pause();
+    }
+    if (end < buf.length) {
+      // A server sending more than its framing said: never reuse this connection.
+      this.conn!.uses = -1;
+    }
+    if (done) this.finishTransaction();
+  }
+
+  onServerEnd(c: ServerConn): void {
+    if (c !== this.conn) return;
+    if (this.phase === P_TUNNEL) {
+      this.client.end();
+      return;
+    }
+    if (this.res !== null && this.resBody === B_CLOSE) {
+      this.finishTransaction();
+      return;
+    }
+    c.destroy();
+  }
+
+  onServerClose(c: ServerConn, err: Error | null): void {
+    if (c !== this.conn) return;
+    this.conn = null;
+    switch (this.phase) {
+      case P_CONNECT:
+        this.connectFailed('SC');
+        return;
+      case P_EXCHANGE:
+        if (this.res === null) {
+          // Closed before answering. A reused idle connection may have been
+          // closed by the server just as we sent: replay once on a new one.
+          if (c.uses > 1 && !this.resStarted && this.reqBody === B_NONE) {
+            this.server!.failedConns++;
+            this.phase = P_CONNECT;
+            this.conn = new ServerConn(this.server!, this, this.be!.timeouts.connect);
+            return;
+          }
+          this.serverError(502, 'SH', err ? err.message : 'server closed the connection');
+          return;
+        }
+        if (this.resBody === B_CLOSE) {
+          this.finishTransaction();
+          return;
+        }
+        this.abortExchange(0, 'SD');
+        return;
+      case P_TUNNEL:
+        this.client.end();
+        return;
+      default:
+        return;
+    }
+  }
+
+  onServerTimeout(c: ServerConn): void {
+    if (c !== this.conn) return;
+    if (this.phase === P_CONNECT) {
+      c.destroy();
+      this.conn = null;
+      this.connectFailed('sC');
+      return;
+    }
+    if (this.phase === P_TUNNEL) {
+      this.closeAll('sD');
+      return;
+    }
+    if (this.res === null) this.serverError(504, 'sH', 'server timeout');
+    else this.abortExchange(0, 'sD');
+  }
+
+  private connectFailed(term: string): void {
+    const s = this.server!;
+    const be = this.be!;
+    s.failedConns++;
+    be.failedConns++;
+    this.conn?.destroy();
+    this.conn = null;
+    if (this.retriesLeft <= 0) {
+      this.failRequest(503, term, 'connection failed');
+      return;
+    }
+    this.retriesLeft--;
+    s.retries++;
+    be.retriesCount++;
+    this.txn.retries++;
+    if (this.retriesLeft === 0 && be.redispatch) {
+      // `option redispatch`: the last retry goes to another server.
+      be.release(s);
+      this.server = null;
+      s.redispatches++;
+      be.redispatches++;
+      this.txn.redispatched = true;
+      this.phase = P_ASSIGN;
+      this.queueNode = be.assign(this, this, s);
+      return;
+    }
+    // HAProxy waits up to one second between retries after an immediate failure.
+    this.phase = P_CONNECT;
+    const delay = term === 'sC' ? 0 : Math.min(1000, be.timeouts.connect || 1000);
+    this.retryTimer = setTimeout(this.retryConnect, delay);
+  }
+
+  private readonly retryConnect = (): void => {
+    this.retryTimer = null;
+    if (this.phase !== P_CONNECT || this.server === null) return;
+    this.conn = new ServerConn(this.server, this, this.be!.timeouts.connect);
+  };
+
+  // ---- ends of transactions
+
+  private finishTransaction(): void {
+    const c = this.conn;
+    const be = this.be!;
+    const s = this.server!;
+    const res = this.res!;
+    this.txn.finished('--');
+    this.log();
+    be.release(s);
+    this.conn = null;
+    if (c !== null) {
+      const reusable =
+        this.reqDone &&
+        res.keepAlive &&
+        this.resBody !== B_CLOSE &&
+        res.status !== 101 &&
+        c.uses >= 0 &&
+        !this.fe.http.serverClose &&
+        !this.fe.http.httpClose &&
+        this.fe.http.reuse !== 'never';
+      if (reusable) c.park(be.timeouts.server);
+      else c.destroy();
+    }
+    if (!this.reqDone) this.keepClient = false;
+    this.resetTransaction();
+    if (!this.keepClient) {
+      this.phase = P_CLOSING;
+      this.client.end();
+      return;
+    }
+    this.phase = P_IDLE;
+    if (this.fe.timeouts.httpKeepAlive !== this.fe.timeouts.client) this.client.setTimeout(this.fe.timeouts.httpKeepAlive);
+    if (this.pending !== null) {
+      const p = this.pending;
+      this.pending = null;
+      this.readHead(p);
+      if (this.phase === P_IDLE || this.phase === P_HEAD) this.client.resume();
+    } else {
+      this.client.resume();
+    }
+  }
+
+  private resetTransaction(): void {
+    this.req = null;
+    this.res = null;
+    this.resPending = null;
+    this.held = null;
+    this.server = null;
+    this.be = null;
+    this.resStarted = false;
+    this.reqDone = false;
+  }
+
+  /** Answer the client ourselves (error before any response byte) and end the transaction. */
+  private failRequest(status: number, term: string, why: string): void {
+    if (this.queueNode !== null) {
+      this.be?.leaveQueue(this.queueNode);
+      this.queueNode = null;
+    }
+    if (this.server !== null && this.be !== null) {
+      this.be.release(this.server);
+      this.server = null;
+    }
+    if (this.retryTimer !== null) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    this.conn?.destroy();
+    this.conn = null;
+    if (status === 400 || status === 408) this.fe.failedReq++;
+    this.txn.reply(status, why);
+    this.fe.countResponse(status);
+    const body = errorResponse(status);
+    this.txn.bytesOut += body.length;
+    this.txn.finished(term);
+    this.log();
+    const keep = !closesConnection(status) && this.reqDone && this.keepClient && this.pending === null;
+    this.resetTransaction();
+    if (!this.client.writable) {
+      this.closeAll(term);
+      return;
+    }
+    if (keep) {
+      this.client.write(body);
+      this.phase = P_IDLE;
+      this.client.resume();
+      return;
+    }
+    this.phase = P_CLOSING;
+    this.client.end(body);
+  }
+
+  /** The server failed before its response began: answer with `status`. */
+  private serverError(status: number, term: string, why: string): void {
+    this.server!.failedResp++;
+    this.be!.failedResp++;
+    this.keepClient = false;
+    this.failRequest(status, term, why);
+  }
+
+  /** Abort mid-exchange: error response if nothing was sent yet, else cut. */
+  private abortExchange(status: number, term: string): void {
+    if (!this.resStarted && status !== 0) {
+      this.keepClient = false;
+      this.failRequest(status, term, 'aborted');
+      return;
+    }
+    this.txn.finished(term);
+    this.log();
+    this.closeAll(term);
+  }
+
+  private enterTunnel(buf: Buffer, off: number): void {
+    this.phase = P_TUNNEL;
+    const c = this.conn!;
+    const t = this.fe.timeouts.tunnel || this.be!.timeouts.tunnel;
+    if (t > 0) {
+      this.client.setTimeout(t);
+      c.socket.setTimeout(t);
+    }
+    if (off < buf.length) this.client.write(buf.subarray(off));
+    if (this.pending !== null) {
+      c.socket.write(this.pending);
+      this.pending = null;
+    }
+    this.client.resume();
+  }
+
+  // ---- client end and close
+
+  private readonly onClientEnd = (): void => {
+    this.clientEnded = true;
+    switch (this.phase) {
+      case P_IDLE:
+        this.client.end();
+        return;
+      case P_HEAD:
+        // HAProxy answers a truncated head with 400 and closes.
+        this.pending = null;
+        this.failRequest(400, 'CR', 'client closed during request head');
+        return;
+      case P_TUNNEL:
+        this.conn?.socket.end();
+        return;
+      default:
+        // The request may be complete; let the response go out, then close.
+        this.keepClient = false;
+        if (!this.reqDone) this.abortExchange(0, 'CD');
+    }
+  };
+
+  private readonly onClientClose = (): void => {
+    const was = this.phase;
+    this.phase = P_CLOSED;
+    if (this.headTimer !== null) clearTimeout(this.headTimer);
+    if (this.retryTimer !== null) clearTimeout(this.retryTimer);
+    if (this.queueNode !== null) {
+      this.be?.leaveQueue(this.queueNode);
+      this.queueNode = null;
+    }
+    if (was === P_ASSIGN || was === P_CONNECT || was === P_EXCHANGE || was === P_TUNNEL) {
+      if (this.server !== null && this.be !== null) this.be.release(this.server);
+      this.server = null;
+      this.conn?.destroy();
+      this.conn = null;
+      if (was !== P_TUNNEL || this.req !== null) {
+        this.txn.finished(this.res !== null ? 'CD' : CLIENT_ABORT_TERM[was]);
+        this.log();
+      }
+    }
+    this.fe.sessionEnded(this);
+  };
+
+  private readonly onClientTimeout = (): void => {
+    switch (this.phase) {
+      case P_IDLE:
+        this.client.destroy();
+        return;
+      case P_HEAD:
+        this.pending = null;
+        this.failRequest(408, 'cR', 'timeout');
+        return;
+      case P_TUNNEL:
+        this.closeAll('cD');
+        return;
+      case P_EXCHANGE:
+        if (!this.reqDone || this.resStarted) {
+          this.txn.finished('cD');
+          this.log();
+          this.closeAll('cD');
+        }
+        // Waiting for the server: the client side has nothing to do; its timer re-arms.
+        return;
+      default:
+        return;
+    }
+  };
+
+  private closeAll(_term: string): void {
+    this.conn?.destroy();
+    this.conn = null;
+    this.client.destroy();
+  }
+
+  private log(): void {
+    const l = this.fe.accessLog;
+    if (l !== null) l.http(this.txn);
+  }
+
+  softStop(): void {
+    this.keepClient = false;
+    if (this.phase === P_IDLE) this.client.end();
+  }
+
+  /** Hard stop. */
+  abort(): void {
+    this.closeAll('PD');
+  }
+}
+
+function noop(): void {}

@@ -1,0 +1,4 @@
+// The proxy engine: listeners, frontends, TCP and HTTP sessions.
+export { Engine, StartError } from './engine.ts';
+export { RuntimeFrontend } from './frontend.ts';
+export { ProcessCounters } from './counters.ts';

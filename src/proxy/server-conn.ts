@@ -1,0 +1,131 @@
+// One connection to a server. Its socket handlers are bound once, for the
+// connection's life; they dispatch to whichever session owns it now, so a
+// kept-alive connection can move from session to session (HTTP reuse)
+// without new closures or listeners.
+
+import { connect, type Socket } from 'node:net';
+import type { RuntimeServer } from '../backend/index.ts';
+
+/** What a session must handle from its server connection. */
+export interface ServerConnOwner {
+  onServerConnect(c: ServerConn): void;
+  onServerData(c: ServerConn, chunk: Buffer): void;
+  onServerEnd(c: ServerConn): void;
+  onServerClose(c: ServerConn, err: Error | null): void;
+  onServerTimeout(c: ServerConn): void;
+  onServerDrain(c: ServerConn): void;
+}
+
+/** Idle connections kept per server, at most (HAProxy bounds them with pool-max-conn). */
+const MAX_IDLE_PER_SERVER = 512;
+
+export class ServerConn {
+  readonly socket: Socket;
+  readonly server: RuntimeServer;
+  owner: ServerConnOwner | null;
+  connected = false;
+  closed = false;
+  /** In the server's idle list. */
+  idle = false;
+  /** Requests this connection has carried (for `http-reuse safe`). */
+  uses = 0;
+  private lastError: Error | null = null;
+
+  constructor(server: RuntimeServer, owner: ServerConnOwner, connectTimeout: number) {
+    this.server = server;
+    this.owner = owner;
+    const s = connect({ host: server.host, port: server.port, noDelay: true, allowHalfOpen: true });
+    this.socket = s;
+    if (connectTimeout > 0) s.setTimeout(connectTimeout);
+    s.on('connect', this.onConnect);
+    s.on('data', this.onData);
+    s.on('end', this.onEnd);
+    s.on('error', this.onError);
+    s.on('close', this.onClose);
+    s.on('timeout', this.onTimeout);
+    s.on('drain', this.onDrain);
+  }
+
+  private readonly onConnect = (): void => {
+    this.connected = true;
+    this.owner?.onServerConnect(this);
+  };
+
+  private readonly onData = (chunk: Buffer): void => {
+    if (this.owner) this.owner.onServerData(this, chunk);
+    else this.socket.destroy(); // an idle server must not talk: drop it
+  };
+
+  private readonly onEnd = (): void => {
+    if (this.owner) this.owner.onServerEnd(this);
+    else this.socket.destroy();
+  };
+
+  private readonly onError = (err: Error): void => {
+    this.lastError = err;
+  };
+
+  private readonly onClose = (): void => {
+    this.closed = true;
+    if (this.idle) this.leaveIdle();
+    const o = this.owner;
+    this.owner = null;
+    o?.onServerClose(this, this.lastError);
+  };
+
+  private readonly onTimeout = (): void => {
+    if (this.owner) this.owner.onServerTimeout(this);
+    else this.socket.destroy(); // idle too long
+  };
+
+  private readonly onDrain = (): void => {
+    this.owner?.onServerDrain(this);
+  };
+
+  /** Park the connection in its server's idle list; false if it had to be closed instead. */
+  park(idleTimeout: number): boolean {
+    this.owner = null;
+    const list = this.server.idle as ServerConn[];
+    if (this.closed || list.length >= MAX_IDLE_PER_SERVER) {
+      this.socket.destroy();
+      return false;
+    }
+    this.idle = true;
+    this.socket.setTimeout(idleTimeout);
+    list.push(this);
+    return true;
+  }
+
+  /** Take this connection out of the idle list for `owner`. */
+  adopt(owner: ServerConnOwner, timeout: number): void {
+    if (this.idle) this.leaveIdle();
+    this.owner = owner;
+    this.uses++;
+    this.socket.setTimeout(timeout);
+  }
+
+  private leaveIdle(): void {
+    this.idle = false;
+    const list = this.server.idle as ServerConn[];
+    const i = list.lastIndexOf(this);
+    if (i === list.length - 1) list.pop();
+    else if (i >= 0) list.splice(i, 1);
+  }
+
+  destroy(): void {
+    this.owner = null;
+    this.socket.destroy();
+  }
+}
+
+/** The most recently parked connection of `s` that is still open, taken out of the list. */
+export function takeIdle(s: RuntimeServer): ServerConn | null {
+  const list = s.idle as ServerConn[];
+  while (list.length > 0) {
+    const c = list[list.length - 1];
+    if (!c.closed && !c.socket.destroyed) return c;
+    list.pop();
+    c.idle = false;
+  }
+  return null;
+}

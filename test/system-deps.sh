@@ -1,0 +1,20 @@
+#!/bin/sh
+# The Debian packages the tests drive as real references and real servers.
+# Installs what is missing when run as root; otherwise names what to install.
+set -eu
+PACKAGES="haproxy wrk socat curl openssl redis-server mariadb-server postgresql iproute2 procps"
+missing=""
+for p in $PACKAGES; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+if [ "$(id -u)" -ne 0 ]; then
+  echo "the tests need these Debian packages:$missing" >&2
+  echo "install them with: sudo apt-get install -y$missing" >&2
+  exit 1
+fi
+echo "installing test dependencies:$missing"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq >/dev/null
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing >/dev/null
