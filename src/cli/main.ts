@@ -9,35 +9,46 @@ import { formatDiagnostic, loadConfig, type Diagnostic } from '../config/index.t
 import { createEventLogger } from '../events/index.ts';
 import { Engine, StartError } from '../proxy/index.ts';
 import { parseArgs, type CliOptions } from './args.ts';
-import { evalCondition } from './condition.ts';
+import { buildInfo, runningOn } from './build-info.ts';
+import { checkConditionArgument } from './check-condition.ts';
+import { memoryDebugHelpText } from './debug-memory.ts';
 import { FEATURES } from './features.ts';
 import { fullVersionText, versionText, COMPAT_VERSION } from './version.ts';
 
 export async function main(argv: string[]): Promise<number> {
   const parsed = parseArgs(argv, { hostname: hostname() });
   if (!parsed.ok) {
-    if (parsed.showVersion) process.stdout.write(versionText());
+    if (parsed.showVersion) process.stdout.write(versionText(runningOn()));
     process.stderr.write(parsed.message);
     return parsed.exitCode;
   }
   const opts = parsed.options;
   for (const w of opts.warnings) process.stderr.write(`[WARNING] ${w}\n`);
-  if (opts.changeDir !== undefined) process.chdir(opts.changeDir);
+  if (opts.changeDir !== undefined) {
+    try {
+      process.chdir(opts.changeDir);
+    } catch (err) {
+      process.stderr.write(`[ALERT]    (${process.pid}) : Could not change to directory ${opts.changeDir} : ${(err as Error).message}\n`);
+      return 1;
+    }
+  }
+  // haproxy exports it while reading its arguments: conditions and the config may use it.
+  process.env.HAPROXY_LOCALPEER = opts.localPeer;
   switch (opts.action) {
     case 'version':
-      process.stdout.write(versionText());
+      process.stdout.write(versionText(runningOn()));
       return 0;
     case 'full-version':
-      process.stdout.write(fullVersionText(FEATURES));
+      process.stdout.write(fullVersionText(FEATURES, buildInfo()));
       return 0;
     case 'check-condition':
       return checkCondition(opts);
     case 'memory-debug-help':
+      process.stdout.write(memoryDebugHelpText());
       return 0;
     default:
       break;
   }
-  process.env.HAPROXY_LOCALPEER = opts.localPeer;
   const { config, diagnostics } = await loadConfig(opts.configFiles, { env: process.env, localName: opts.localPeer });
   printDiagnostics(diagnostics, opts);
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
@@ -112,14 +123,13 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 function checkCondition(opts: CliOptions): number {
-  const r = evalCondition(opts.condition ?? '', {
+  const r = checkConditionArgument(opts.condition ?? '', {
     version: COMPAT_VERSION,
-    features: FEATURES,
+    features: FEATURES.flags,
     env: process.env,
   });
-  if (r.ok) return r.value ? 0 : 1;
-  process.stderr.write(`[ALERT]    (${process.pid}) : ${r.message}\n`);
-  return 2;
+  if (r.exitCode === 2) process.stderr.write(`[ALERT]    (${process.pid}) : config : ${r.message}\n`);
+  return r.exitCode;
 }
 
 function printDiagnostics(diags: Diagnostic[], opts: CliOptions): void {
