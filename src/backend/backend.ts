@@ -29,8 +29,8 @@ export class RuntimeBackend {
   readonly timeouts: BackendTimeouts;
   readonly retries: number;
   readonly redispatch: boolean;
-  /** Whether the balancer hashes request facts (the queued request then waits for that server). */
-  private readonly hashed: boolean;
+  /** first, roundrobin, static-rr: new requests join a non-empty queue rather than overtake it (HAProxy). */
+  private readonly fifo: boolean;
   // counters
   active = 0;
   maxActive = 0;
@@ -59,7 +59,7 @@ export class RuntimeBackend {
       return rs;
     });
     const algo = cfg.balance ?? { kind: 'roundrobin' };
-    this.hashed = algo.kind === 'source' || algo.kind === 'uri' || algo.kind === 'url_param' || algo.kind === 'hdr';
+    this.fifo = algo.kind === 'first' || algo.kind === 'roundrobin' || algo.kind === 'static-rr';
     this.balancer = createBalancer(algo, cfg.hashType ?? DEFAULT_HASH, this.servers, {
       allbackups: cfg.options.allbackups === true,
     });
@@ -87,6 +87,7 @@ export class RuntimeBackend {
    * caller can leave the queue if its client goes away.
    */
   assign(w: Waiter, input: PickInput, exclude?: RuntimeServer): QueueNode | null {
+    if (this.fifo && this.queue.length > 0) return this.enqueue(w, null);
     const s = this.balancer.pick(input, exclude) as RuntimeServer | undefined;
     if (s === undefined) {
       w.assignFailed('noserver');
@@ -97,7 +98,7 @@ export class RuntimeBackend {
       w.serverAssigned(s);
       return null;
     }
-    return this.enqueue(w, this.hashed ? s : null);
+    return this.enqueue(w, this.balancer.queueOnServer ? s : null);
   }
 
   /** Take a slot on a given server (persistence, retries on the same server). */
