@@ -45,7 +45,8 @@ export function handleEcho(name: string, req: IncomingMessage, res: ServerRespon
   });
   req.on('end', () => {
     const url = req.url ?? '/';
-    const [, route, arg] = url.split('/');
+    const [, route, rawArg = ''] = url.split('/');
+    const arg = rawArg.split('?')[0];
     res.setHeader('x-served-by', name);
     if (route === 'bytes') {
       res.setHeader('content-length', Number(arg));

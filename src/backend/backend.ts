@@ -137,6 +137,9 @@ export class RuntimeBackend {
   }
 
   private take(s: RuntimeServer): void {
+    this.active++;
+    this.cumConns++;
+    if (this.active > this.maxActive) this.maxActive = this.active;
     s.active++;
     s.cumConns++;
     if (s.active > s.maxActive) s.maxActive = s.active;
@@ -145,6 +148,7 @@ export class RuntimeBackend {
 
   /** Give back a slot taken on `s`; the oldest eligible waiter gets it. */
   release(s: RuntimeServer): void {
+    this.active--;
     s.active--;
     this.balancer.released(s);
     if (this.queue.length > 0 && s.usable && !s.full) {

@@ -6,7 +6,7 @@ import type { Socket } from 'node:net';
 import type { Frontend as FrontendConfig } from '../config/index.ts';
 import type { RuntimeBackend } from '../backend/index.ts';
 import type { ProcessCounters } from './counters.ts';
-import type { AccessLog } from './access-log.ts';
+import type { AccessLog, LogCounters } from './access-log.ts';
 import { HttpSession } from './http-session.ts';
 import { TcpSession } from './tcp-session.ts';
 
@@ -38,7 +38,7 @@ export interface HttpBehaviour {
   reuse: 'never' | 'safe' | 'aggressive' | 'always';
 }
 
-export class RuntimeFrontend {
+export class RuntimeFrontend implements LogCounters {
   readonly name: string;
   readonly config: FrontendConfig;
   readonly mode: 'http' | 'tcp';
@@ -103,6 +103,14 @@ export class RuntimeFrontend {
         }
       }
     }
+  }
+
+  get actconn(): number {
+    return this.counters.active;
+  }
+
+  get feconn(): number {
+    return this.active;
   }
 
   /** A connection arrived on one of our listeners. */

@@ -89,6 +89,7 @@ export class HttpSession implements ServerConnOwner, PickInput, Session {
     this.fe = fe;
     this.client = client;
     this.txn = new Txn(client, fe.name);
+    fe.accessLog?.accepted(this.txn, fe);
     client.setNoDelay(true);
     client.on('data', this.onClientData);
     client.on('end', this.onClientEnd);
@@ -450,6 +451,9 @@ export class HttpSession implements ServerConnOwner, PickInput, Session {
     }
     const head = renderResponseHead(res, connection);
     this.resStarted = true;
+    // %B counts the headers too, as HAProxy's bytes_out does.
+    this.txn.bytesOut += head.length;
+    this.fe.bytesOut += head.length;
     this.fe.countResponse(res.status);
     this.be!.responses[((res.status / 100) | 0) - 1]++;
     if (res.status === 101) {
@@ -515,12 +519,20 @@ export class HttpSession implements ServerConnOwner, PickInput, Session {
       this.finishTransaction();
       return;
     }
+    // Half a message then FIN: the server is gone for this exchange.
+    this.conn = null;
     c.destroy();
+    this.serverGone(c, null);
   }
 
   onServerClose(c: ServerConn, err: Error | null): void {
     if (c !== this.conn) return;
     this.conn = null;
+    this.serverGone(c, err);
+  }
+
+  /** The server connection closed (or sent FIN) in the middle of our exchange. */
+  private serverGone(c: ServerConn, err: Error | null): void {
     switch (this.phase) {
       case P_CONNECT:
         this.connectFailed('SC');
@@ -811,7 +823,7 @@ export class HttpSession implements ServerConnOwner, PickInput, Session {
 
   private log(): void {
     const l = this.fe.accessLog;
-    if (l !== null) l.http(this.txn);
+    if (l !== null) l.http(this.txn, this.fe, this.be, this.server);
   }
 
   softStop(): void {

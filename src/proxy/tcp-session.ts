@@ -36,6 +36,7 @@ export class TcpSession implements ServerConnOwner, PickInput, Session {
     this.client = client;
     this.txn = new Txn(client, fe.name);
     this.txn.startRequest();
+    fe.accessLog?.accepted(this.txn, fe);
     client.setNoDelay(true);
     client.on('data', this.onClientData);
     client.on('end', this.onClientEnd);
@@ -214,6 +215,7 @@ export class TcpSession implements ServerConnOwner, PickInput, Session {
       this.be?.leaveQueue(this.queueNode);
       this.queueNode = null;
     }
+    const srv = this.server;
     if (this.server !== null && this.be !== null) {
       this.be.release(this.server);
       this.be.bytesIn += this.txn.bytesIn;
@@ -226,7 +228,7 @@ export class TcpSession implements ServerConnOwner, PickInput, Session {
       this.logged = true;
       this.txn.finished(term);
       if (was !== P_PIPE && term === '--') this.txn.termination = 'CC';
-      this.fe.accessLog?.tcp(this.txn);
+      this.fe.accessLog?.tcp(this.txn, this.fe, this.be, srv);
     }
     if (term === '--') {
       // both sides finished cleanly: let pending writes flush

@@ -1,0 +1,126 @@
+// Connects the health checks to the servers: a check's verdict changes the
+// server's state, the balancer is told, and the change is logged once in
+// HAProxy's words (with a stable `event` field). Agent replies set weight,
+// drain/maint and maxconn as HAProxy's agent-check does.
+
+import {
+  HealthCheck,
+  agentWeight,
+  checkLogMessage,
+  healthSettings,
+  noServerMessage,
+  startOffset,
+  transitionMessage,
+  type AgentCommand,
+  type CheckResult,
+} from '../checks/index.ts';
+import type { RuntimeBackend, RuntimeServer } from '../backend/index.ts';
+import type { EventLogger } from '../events/index.ts';
+
+export interface HealthHost {
+  readonly backends: Map<string, RuntimeBackend>;
+}
+
+export class HealthMonitor {
+  private readonly checks: HealthCheck[] = [];
+  private readonly host: HealthHost;
+  private readonly events: EventLogger;
+
+  constructor(host: HealthHost, events: EventLogger) {
+    this.host = host;
+    this.events = events;
+  }
+
+  start(): void {
+    const pending: Array<{ be: RuntimeBackend; s: RuntimeServer; settings: NonNullable<ReturnType<typeof healthSettings>> }> = [];
+    for (const be of this.host.backends.values()) {
+      for (const s of be.servers) {
+        const settings = healthSettings(be.config, s.config);
+        if (settings !== undefined) pending.push({ be, s, settings });
+      }
+    }
+    // Spread the first checks over the smallest interval, as HAProxy does, so
+    // that many servers are not checked in the same millisecond.
+    const minInter = Math.min(...pending.map((p) => p.settings.check?.inter ?? p.settings.agent?.inter ?? 2000));
+    pending.forEach(({ be, s, settings }, i) => {
+      const logHealth = be.config.options.logHealthChecks === true;
+      const hc = new HealthCheck(
+        { backend: be.name, server: s.name, host: s.host, port: s.port, backup: s.backup },
+        settings,
+        {
+          onTransition: (up, result) => this.transition(be, s, up, result, logHealth),
+          onCheck: (report) => {
+            if (logHealth && report.changed) {
+              const target = { backend: be.name, server: s.name, backup: s.backup };
+              this.events.info({ event: 'health-check', backend: be.name, server: s.name }, checkLogMessage(target, report));
+            }
+          },
+          onAgent: (cmd) => this.agent(be, s, cmd),
+        },
+        { initialDelay: startOffset(i, pending.length, minInter) },
+      );
+      this.checks.push(hc);
+      hc.start();
+    });
+  }
+
+  stop(): void {
+    for (const c of this.checks) c.stop();
+    this.checks.length = 0;
+  }
+
+  private transition(be: RuntimeBackend, s: RuntimeServer, up: boolean, result: CheckResult, logHealth: boolean): void {
+    s.checkUp = up;
+    s.lastChange = Date.now();
+    if (!up) s.downTransitions++;
+    s.refreshUsable();
+    be.serversChanged();
+    let active = 0;
+    let backup = 0;
+    for (const x of be.servers) if (x.usable) x.backup ? backup++ : active++;
+    const msg = transitionMessage({
+      backend: be.name,
+      server: s.name,
+      backup: s.backup,
+      up,
+      result: logHealth ? undefined : result,
+      activeServers: active,
+      backupServers: backup,
+      sessionsActive: s.active,
+      requeued: 0,
+      queued: 0,
+    });
+    const fields = { event: up ? 'server-up' : 'server-down', backend: be.name, server: s.name, status: result.status, info: result.info };
+    if (up) this.events.info(fields, msg);
+    else this.events.warn(fields, msg);
+    if (!up && active === 0 && backup === 0) {
+      this.events.error({ event: 'backend-down', backend: be.name }, noServerMessage('backend', be.name));
+    }
+  }
+
+  private agent(be: RuntimeBackend, s: RuntimeServer, cmd: AgentCommand): void {
+    let changed = false;
+    if (cmd.weightPercent !== undefined) {
+      const w = agentWeight(s.configuredWeight, cmd.weightPercent);
+      if (w !== s.weight) {
+        s.weight = w;
+        changed = true;
+      }
+    }
+    if (cmd.admin !== undefined && cmd.admin !== s.admin) {
+      s.admin = cmd.admin;
+      changed = true;
+    }
+    if (cmd.maxconn !== undefined && cmd.maxconn !== s.maxconn) {
+      s.maxconn = cmd.maxconn;
+      changed = true;
+    }
+    if (!changed) return;
+    s.refreshUsable();
+    be.serversChanged();
+    this.events.info(
+      { event: 'server-agent', backend: be.name, server: s.name, weight: s.weight, admin: s.admin, maxconn: s.maxconn },
+      `Server ${be.name}/${s.name} agent: weight ${s.weight}, state ${s.admin.toUpperCase()}`,
+    );
+  }
+}
