@@ -16,7 +16,14 @@ export type ProxyMode = 'http' | 'tcp';
 
 /** Where a socket listens or connects. */
 export type Address =
-  | { kind: 'inet'; host: string; port: number; family: 4 | 6 | 0 }
+  | {
+      kind: 'inet';
+      host: string;
+      port: number;
+      family: 4 | 6 | 0;
+      /** Added: `host` is a DNS name kept as written (not resolved by the parser); family is 0 unless `ipv4@`/`ipv6@` forced one. */
+      hostname?: boolean;
+    }
   /** `fd@N` or `fd@${NAME}` already expanded: a listening socket inherited from the parent. */
   | { kind: 'fd'; fd: number }
   | { kind: 'unix'; path: string };
@@ -30,6 +37,8 @@ export interface LogTarget {
   facility: string;
   level?: string;
   minLevel?: string;
+  /** Added: `len N`, the maximum line length (HAProxy's default is 1024). */
+  length?: number;
 }
 
 export interface Timeouts {
@@ -111,12 +120,24 @@ export interface HttpCheckExpect {
   pattern: string;
 }
 
-export type TcpCheckRule =
-  | { pos: SourcePos; kind: 'connect'; port?: number; addr?: string; ssl: boolean; sendProxy: boolean }
-  | { pos: SourcePos; kind: 'send'; data: string }
-  | { pos: SourcePos; kind: 'send-binary'; hex: string }
-  | { pos: SourcePos; kind: 'expect'; negate: boolean; match: 'string' | 'rstring' | 'binary' | 'rbinary'; pattern: string }
-  | { pos: SourcePos; kind: 'comment'; text: string };
+/** Options every tcp-check rule may carry (`comment`, and on expect rules HAProxy's status overrides). */
+export interface TcpCheckRuleOptions {
+  comment?: string;
+  /** `expect min-recv N` */
+  minRecv?: number;
+  okStatus?: string;
+  errorStatus?: string;
+  timeoutStatus?: string;
+}
+
+export type TcpCheckRule = TcpCheckRuleOptions &
+  (
+    | { pos: SourcePos; kind: 'connect'; port?: number; addr?: string; ssl: boolean; sendProxy: boolean }
+    | { pos: SourcePos; kind: 'send'; data: string }
+    | { pos: SourcePos; kind: 'send-binary'; hex: string }
+    | { pos: SourcePos; kind: 'expect'; negate: boolean; match: 'string' | 'rstring' | 'binary' | 'rbinary'; pattern: string }
+    | { pos: SourcePos; kind: 'comment'; text: string }
+  );
 
 /** Server keywords, as in `server` and `default-server` lines. Undefined = not set. */
 export interface ServerParams {
@@ -193,12 +214,20 @@ export interface ProxySettings {
   defaultServer: ServerParams;
   /** `http-reuse never|safe|aggressive|always` */
   httpReuse?: 'never' | 'safe' | 'aggressive' | 'always';
+  /** Added: proxy-wide `backlog N` (frontend side), the listen() backlog of binds that set none. */
+  backlog?: number;
 }
 
 export interface DefaultsSection extends ProxySettings {
   pos: SourcePos;
   /** Named defaults (`defaults NAME`), or undefined for the anonymous one. */
   name?: string;
+  /** Added: defaults may set `default_backend`, inherited by frontends and listens. */
+  defaultBackend?: { pos: SourcePos; name: string };
+  /** Added: `disabled` in defaults disables the proxies that inherit it. */
+  disabled?: boolean;
+  /** Added: the defaults section this one inherits from (`defaults NAME from OTHER`). */
+  defaultsFrom?: string;
 }
 
 export interface ProxyBase extends ProxySettings {
@@ -264,6 +293,8 @@ export interface GlobalSection {
   /** `set-var`, `presetenv`, `setenv`, `unsetenv`, `resetenv` are applied while parsing. */
   logSendHostname?: string;
   logTag?: string;
+  /** Added: `spread-checks PERCENT` (0-50), randomness added to check intervals. */
+  spreadChecks?: number;
 }
 
 export interface StatsSocket {
@@ -273,6 +304,8 @@ export interface StatsSocket {
   level: 'user' | 'operator' | 'admin';
   user?: string;
   group?: string;
+  /** Added: `expose-fd listeners`, lets a new process take the listeners over on reload. */
+  exposeFdListeners?: boolean;
 }
 
 /** `peers NAME` sections: validated now, behaviour in the peers issue. */
@@ -282,6 +315,8 @@ export interface PeersSection {
   peers: Array<{ pos: SourcePos; name: string; address: Address }>;
   bind?: { pos: SourcePos; address: Address };
   disabled?: boolean;
+  /** Added: the name of the peer that is this node (localpeer / -L), when one matches. */
+  local?: string;
 }
 
 /** `vrrp NAME` sections: validated now, behaviour in the VRRP issue. */
@@ -308,4 +343,8 @@ export interface Config {
   backends: Map<string, Backend>;
   peers: Map<string, PeersSection>;
   vrrp: Map<string, VrrpSection>;
+  /** Added: the environment after setenv/presetenv/unsetenv/resetenv, as HAProxy leaves it for child processes. */
+  env?: Record<string, string>;
+  /** Added: this node's name: global `localpeer`, else the caller's localName (-L or hostname). */
+  localName?: string;
 }
