@@ -125,9 +125,10 @@ export interface TcpCheckRuleOptions {
   comment?: string;
   /** `expect min-recv N` */
   minRecv?: number;
-  okStatus?: string;
-  errorStatus?: string;
-  timeoutStatus?: string;
+  /** HAProxy allows only these statuses for each override. */
+  okStatus?: 'L4OK' | 'L6OK' | 'L7OK' | 'L7OKC';
+  errorStatus?: 'L7RSP' | 'L7STS' | 'L6RSP' | 'L4CON';
+  timeoutStatus?: 'L7TOUT' | 'L6TOUT' | 'L4TOUT';
 }
 
 export type TcpCheckRule = TcpCheckRuleOptions &
