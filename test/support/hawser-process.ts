@@ -10,6 +10,20 @@ import type { ExecutionContext } from 'ava';
 
 export const HAWSER_BIN = resolve(import.meta.dirname, '../../bin/hawser.ts');
 
+// Children must not outlive their test worker, even when ava times it out
+// and no teardown runs: kill them on the worker's exit or termination.
+const children = new Set<ChildProcess>();
+function killChildren(): void {
+  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+}
+process.on('exit', killChildren);
+for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
+  process.once(sig, () => {
+    killChildren();
+    process.exit(1);
+  });
+}
+
 export interface HawserProcess {
   child: ChildProcess;
   /** Every stdout line so far. */
@@ -39,6 +53,8 @@ export function runHawser(t: ExecutionContext, args: string[], env: Record<strin
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  children.add(child);
+  child.on('exit', () => children.delete(child));
   const lines: string[] = [];
   const events: Array<Record<string, unknown>> = [];
   const stderr: string[] = [];
