@@ -73,7 +73,6 @@ export async function main(argv: string[]): Promise<number> {
   } catch (err) {
     const problems = err instanceof StartError ? err.problems : [(err as Error).message];
     for (const p of problems) process.stderr.write(`[ALERT]    (${process.pid}) : ${p}\n`);
-    events.flush();
     return 1;
   }
   const pidFile = opts.pidFile ?? config.global.pidfile;
@@ -104,7 +103,6 @@ export async function main(argv: string[]): Promise<number> {
         () => {
           if (pidFile !== undefined) removeQuietly(pidFile);
           events.info({ event: 'stopped' }, 'Hawser stopped');
-          events.flush();
           resolve(0);
         },
         () => resolve(1),

@@ -63,10 +63,11 @@ export function parseCheckOption(d: Directive, name: string): CheckProtocol | un
     }
     case 'mysql-check': {
       if (d.length === 2) return { kind: 'mysql', post41: false };
-      if (d.arg(2) !== 'user' || !d.need(3, label, "'user <username>' [post-41|pre-41]")) {
-        if (d.arg(2) !== 'user') d.error(CfgCode.BAD_ARGUMENT, `'${label}' only accepts 'user <username>' [post-41|pre-41], not '${d.arg(2)}'`);
+      if (d.arg(2) !== 'user') {
+        d.error(CfgCode.BAD_ARGUMENT, `'${label}' only accepts 'user <username>' [post-41|pre-41], not '${d.arg(2)}'`);
         return undefined;
       }
+      if (!d.need(3, label, "'user <username>' [post-41|pre-41]")) return undefined;
       const v = d.arg(4);
       if (v !== undefined && v !== 'post-41' && v !== 'pre-41') {
         d.error(CfgCode.BAD_VALUE, `'${label}' expects 'post-41' or 'pre-41' after the user name, not '${v}'`);

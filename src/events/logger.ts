@@ -14,6 +14,8 @@ export function createEventLogger(opts: { debug: boolean; quiet: boolean; nodeNa
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
     },
-    pino.destination({ fd: 1, sync: false, minLength: 0 }),
+    // Events are rare (state changes, not requests): written synchronously so
+    // none is lost when the process exits right after one.
+    pino.destination({ fd: 1, sync: true }),
   );
 }

@@ -627,6 +627,10 @@ export class HttpSession implements ServerConnOwner, PickInput, Session {
     const res = this.res!;
     this.txn.finished('--');
     this.log();
+    be.bytesIn += this.txn.bytesIn;
+    be.bytesOut += this.txn.bytesOut;
+    s.bytesIn += this.txn.bytesIn;
+    s.bytesOut += this.txn.bytesOut;
     be.release(s);
     this.conn = null;
     if (c !== null) {
