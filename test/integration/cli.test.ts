@@ -96,7 +96,7 @@ test('-p writes the pid of the serving process itself; SIGINT ends it with statu
   const file = writeConfig(t, proxyCfg(port, servers[0].port));
   const p = runHawser(t, ['-f', file, '-p', pidfile]);
   await p.waitFor((_l, e) => e?.event === 'ready');
-  t.is(Number(readFileSync(pidfile, 'utf8').trim()), p.child.pid, 'no wrapper: the pid we started is the one serving');
+  t.is(Number(readFileSync(pidfile, 'utf8').trim()), p.child.pid ?? -1, 'no wrapper: the pid we started is the one serving');
   const ready = p.events.find((e) => e.event === 'ready');
   t.is(ready?.pid, p.child.pid, 'logs carry that pid');
   t.is(await p.stop('SIGINT'), 0);
@@ -131,7 +131,7 @@ backend app
   t.teardown(() => child.kill('SIGKILL'));
   await new Promise<void>((resolve, reject) => {
     let out = '';
-    child.stdout.on('data', (d) => {
+    child.stdout!.on('data', (d) => {
       out += d;
       if (out.includes('"event":"ready"')) resolve();
     });
