@@ -11,6 +11,7 @@ import { Engine, StartError } from '../proxy/index.ts';
 import { parseArgs, type CliOptions } from './args.ts';
 import { buildInfo, runningOn } from './build-info.ts';
 import { checkConditionArgument } from './check-condition.ts';
+import { evalCondition } from './condition.ts';
 import { memoryDebugHelpText } from './debug-memory.ts';
 import { FEATURES } from './features.ts';
 import { fullVersionText, versionText, COMPAT_VERSION } from './version.ts';
@@ -49,7 +50,12 @@ export async function main(argv: string[]): Promise<number> {
     default:
       break;
   }
-  const { config, diagnostics } = await loadConfig(opts.configFiles, { env: process.env, localName: opts.localPeer });
+  const { config, diagnostics } = await loadConfig(opts.configFiles, {
+    env: process.env,
+    localName: opts.localPeer,
+    // `.if` / `.elif` use the same condition language as -cc.
+    condition: (expr, env) => evalCondition(expr, { version: COMPAT_VERSION, features: FEATURES.flags, env }),
+  });
   printDiagnostics(diagnostics, opts);
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
   const warnings = diagnostics.length - errors;

@@ -81,6 +81,8 @@ export class HttpSession implements ServerConnOwner, PickInput, Session {
   /** Response bytes already sent to the client for this transaction. */
   private resStarted = false;
   private keepClient = true;
+  /** Whether we paused reading the client (tracked to avoid redundant syscalls). */
+  private clientPaused = false;
   private clientEnded = false;
   private requests = 0;
   private readonly txn: Txn;
@@ -128,14 +130,18 @@ export class HttpSession implements ServerConnOwner, PickInput, Session {
         this.hold(chunk);
         return;
       case P_TUNNEL:
-        if (this.conn && !this.conn.socket.write(chunk)) this.client.pause();
+        if (this.conn && !this.conn.socket.write(chunk)) this.pauseClient();
         this.txn.bytesIn += chunk.length;
         return;
       case P_ASSIGN:
       case P_CONNECT:
         // body bytes before the server is ready (the client was paused, these were in flight)
-        if (!this.reqDone) this.held = this.held ? Buffer.concat([this.held, chunk]) : chunk;
-        else this.hold(chunk);
+        if (this.reqDone) {
+          this.hold(chunk);
+          return;
+        }
+        this.held = this.held ? Buffer.concat([this.held, chunk]) : chunk;
+        this.pauseClient();
         return;
       default:
         return;
@@ -145,7 +151,21 @@ export class HttpSession implements ServerConnOwner, PickInput, Session {
   /** Keep bytes of a next (pipelined) request for later and stop reading. */
   private hold(chunk: Buffer): void {
     this.pending = this.pending ? Buffer.concat([this.pending, chunk]) : chunk;
-    this.client.pause();
+    this.pauseClient();
+  }
+
+  private pauseClient(): void {
+    if (!this.clientPaused) {
+      this.clientPaused = true;
+      this.client.pause();
+    }
+  }
+
+  private resumeClient(): void {
+    if (this.clientPaused) {
+      this.clientPaused = false;
+      this.client.resume();
+    }
   }
 
   private readHead(chunk: Buffer | null): void {
@@ -218,16 +238,16 @@ export class HttpSession implements ServerConnOwner, PickInput, Session {
       this.reqBody = B_NONE;
     }
     this.reqDone = this.reqBody === B_NONE;
-    // What came after the head: body bytes (held for the server) or a pipelined request.
+    // What came after the head: body bytes (held for the server) or a pipelined
+    // request. Either way, read no more until the server side is ready. The
+    // client is not paused otherwise: pausing costs a syscall per request.
     if (this.pending !== null) {
-      if (this.reqDone) {
-        this.client.pause();
-      } else {
+      if (!this.reqDone) {
         this.held = this.pending;
         this.pending = null;
       }
+      this.pauseClient();
     }
-    this.client.pause();
     if (this.fe.timeouts.client > 0 && this.fe.timeouts.client !== this.fe.timeouts.httpRequest) {
       this.client.setTimeout(this.fe.timeouts.client);
     }
@@ -322,7 +342,7 @@ export class HttpSession implements ServerConnOwner, PickInput, Session {
     } else {
       sock.write(head, 'latin1');
     }
-    if (!this.reqDone || this.phase === P_TUNNEL) this.client.resume();
+    if (!this.reqDone) this.resumeClient();
   }
 
   /** Forward request body bytes buf[off..]; whatever follows the body is a pipelined request. */
@@ -351,12 +371,12 @@ export class HttpSession implements ServerConnOwner, PickInput, Session {
     if (end < buf.length) {
       this.pending = this.pending ? Buffer.concat([buf.subarray(end), this.pending]) : buf.subarray(end);
     }
-    if (this.reqDone || !ok) this.client.pause();
+    if (!ok) this.pauseClient();
   }
 
   onServerDrain(c: ServerConn): void {
     if (c !== this.conn) return;
-    if ((this.phase === P_EXCHANGE && !this.reqDone) || this.phase === P_TUNNEL) this.client.resume();
+    if ((this.phase === P_EXCHANGE && !this.reqDone) || this.phase === P_TUNNEL) this.resumeClient();
   }
 
   private readonly onClientDrain = (): void => {
@@ -659,9 +679,9 @@ export class HttpSession implements ServerConnOwner, PickInput, Session {
       const p = this.pending;
       this.pending = null;
       this.readHead(p);
-      if (this.phase === P_IDLE || this.phase === P_HEAD) this.client.resume();
+      if (this.phase === P_IDLE || this.phase === P_HEAD) this.resumeClient();
     } else {
-      this.client.resume();
+      this.resumeClient();
     }
   }
 
@@ -706,7 +726,7 @@ export class HttpSession implements ServerConnOwner, PickInput, Session {
     if (keep) {
       this.client.write(body);
       this.phase = P_IDLE;
-      this.client.resume();
+      this.resumeClient();
       return;
     }
     this.phase = P_CLOSING;
@@ -746,7 +766,7 @@ export class HttpSession implements ServerConnOwner, PickInput, Session {
       c.socket.write(this.pending);
       this.pending = null;
     }
-    this.client.resume();
+    this.resumeClient();
   }
 
   // ---- client end and close

@@ -8,7 +8,10 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { echoServers } from '../support/backends.ts';
-import { HAWSER_BIN, runHawser, writeConfig } from '../support/hawser-process.ts';
+import { HAWSER_BIN, runHawser, startHawser, writeConfig } from '../support/hawser-process.ts';
+import { connect } from 'node:net';
+import { tcpEchoServer } from '../support/backends.ts';
+import { rawConnection } from '../support/http-client.ts';
 import { freePort } from '../support/ports.ts';
 import { httpRequest } from '../support/http-client.ts';
 
@@ -165,4 +168,70 @@ test('-v and -vv print haproxy-style version blocks', async (t) => {
   const text = vv.lines.join('\n');
   t.regex(text, /^Feature list : /m);
   t.regex(text, /^Available services : none/m);
+});
+
+test('.if/.elif/.else blocks use the -cc condition language; -cc exit codes', async (t) => {
+  const file = writeConfig(
+    t,
+    `.if version_atleast(2.4)
+defaults
+    mode http
+    timeout connect 1s
+    timeout client 1s
+    timeout server 1s
+.else
+    this line is never read
+.endif
+.if feature(OPENSSL)
+frontend tls
+    bind :443 ssl crt /nowhere
+.endif
+`,
+  );
+  const p = runHawser(t, ['-c', '-f', file]);
+  t.is(await p.exited, 0, p.stderr.join('\n'));
+  t.is((await runHawser(t, ['-cc', 'version_atleast(2.4)']).exited), 0);
+  t.is((await runHawser(t, ['-cc', 'feature(OPENSSL)']).exited), 1);
+  t.is((await runHawser(t, ['-cc', 'version_atleast(']).exited), 2);
+});
+
+test('SIGTERM: idle keep-alive clients are closed, finished sessions do not hold the exit', async (t) => {
+  const servers = await echoServers(t, ['s1']);
+  const echo = await tcpEchoServer(t);
+  const [hp, tp] = [await freePort(), await freePort()];
+  const p = await startHawser(
+    t,
+    `defaults
+    timeout connect 1s
+    timeout client 300ms
+    timeout server 5s
+frontend www
+    mode http
+    timeout client 10s
+    bind 127.0.0.1:${hp}
+    default_backend app
+backend app
+    mode http
+    server s1 127.0.0.1:${servers[0].port}
+listen tcp
+    mode tcp
+    bind 127.0.0.1:${tp}
+    server e1 127.0.0.1:${echo.port}
+`,
+  );
+  // a TCP session ended by timeout client
+  await new Promise<void>((resolve) => {
+    const s = connect({ host: '127.0.0.1', port: tp });
+    s.on('error', () => {});
+    s.on('close', () => resolve());
+    s.resume();
+    s.write('x');
+  });
+  // an idle keep-alive HTTP client
+  const c = await rawConnection(hp);
+  c.socket.write('GET / HTTP/1.1\r\nHost: x\r\n\r\n');
+  await c.waitFor('"server":"s1"');
+  const t0 = Date.now();
+  t.is(await p.stop('SIGTERM'), 0);
+  t.true(Date.now() - t0 < 3000, 'graceful stop did not hang');
 });
