@@ -93,9 +93,8 @@ export async function main(argv: string[]): Promise<number> {
       }
     }
   }
-  events.info({ event: 'ready', frontends: engine.frontends.size, backends: engine.backends.size }, 'Hawser ready');
-
-  return new Promise<number>((resolve) => {
+  // Signal handlers go in before `ready` is announced: whoever reads that line may signal at once.
+  const done = new Promise<number>((resolve) => {
     let stopping = false;
     const stop = (graceful: boolean, why: string): void => {
       if (stopping) {
@@ -124,6 +123,8 @@ export async function main(argv: string[]): Promise<number> {
     process.on('SIGHUP', () => noReload('SIGHUP'));
     process.on('SIGUSR2', () => noReload('SIGUSR2'));
   });
+  events.info({ event: 'ready', frontends: engine.frontends.size, backends: engine.backends.size }, 'Hawser ready');
+  return done;
 }
 
 function checkCondition(opts: CliOptions): number {
