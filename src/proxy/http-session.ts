@@ -586,6 +586,8 @@ export class HttpSession implements ServerConnOwner, PickInput, Session {
 
   onServerTimeout(c: ServerConn): void {
     if (c !== this.conn) return;
+    // Silent because we stopped reading it (the client is slow): not the server's fault.
+    if (this.client.writableNeedDrain && this.phase !== P_CONNECT) return;
     if (this.phase === P_CONNECT) {
       c.destroy();
       this.conn = null;
@@ -815,6 +817,8 @@ export class HttpSession implements ServerConnOwner, PickInput, Session {
   };
 
   private readonly onClientTimeout = (): void => {
+    // Silent because we stopped reading it (the server is slow to take the body).
+    if (this.conn !== null && this.conn.socket.writableNeedDrain) return;
     switch (this.phase) {
       case P_IDLE:
         this.client.destroy();

@@ -156,10 +156,13 @@ export class TcpSession implements ServerConnOwner, PickInput, Session {
       this.connectFailed('sC');
       return;
     }
+    // Silent because we stopped reading it (the client is slow): not the server's fault.
+    if (this.client.writableNeedDrain) return;
     this.finish('sD');
   }
 
   private readonly onClientTimeout = (): void => {
+    if (this.conn !== null && this.conn.socket.writableNeedDrain) return;
     this.finish(this.phase === P_PIPE ? 'cD' : 'cC');
   };
 

@@ -5,6 +5,7 @@
 import test from 'ava';
 import { Agent } from 'node:http';
 import { createHash } from 'node:crypto';
+import { connect } from 'node:net';
 import { echoServers, tcpServer } from '../support/backends.ts';
 import { startHawser } from '../support/hawser-process.ts';
 import { freePort } from '../support/ports.ts';
@@ -269,4 +270,24 @@ test('a response body survives byte-exact through the proxy (hash check)', async
   const via = await httpRequest(port, '/bytes/1000000');
   const h = (b: Buffer) => createHash('sha256').update(b).digest('hex');
   t.is(h(via.body), h(direct.body));
+});
+
+test('a slow reader is not cut by timeout server while the proxy waits on it', async (t) => {
+  const servers = await echoServers(t, ['s1']);
+  const { port } = await proxyTo(t, servers, '    timeout server 300ms');
+  const size = 20_000_000;
+  const got = await new Promise<number>((resolve) => {
+    const s = connect({ host: '127.0.0.1', port });
+    let n = 0;
+    s.on('data', (d) => {
+      n += d.length;
+    });
+    s.on('close', () => resolve(n));
+    s.on('error', () => {});
+    s.write(`GET /bytes/${size} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
+    // stop reading well past timeout server, then read the rest
+    setTimeout(() => s.pause(), 5);
+    setTimeout(() => s.resume(), 1200);
+  });
+  t.true(got > size, `received ${got} bytes (body ${size} + head)`);
 });
