@@ -68,6 +68,15 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (opts.maxconn !== undefined) config.global.maxconn = opts.maxconn;
+  if (opts.maxpconn !== undefined) {
+    for (const fe of config.frontends.values()) fe.maxconn ??= opts.maxpconn;
+  }
+  if (opts.memoryLimitMegs !== undefined && !opts.quiet) {
+    // Node sizes its heap at start-up; a limit cannot be applied from inside.
+    process.stderr.write(
+      `[WARNING]  (${process.pid}) : -m ${opts.memoryLimitMegs}: memory limit not enforced by Hawser; use the service manager's (e.g. systemd MemoryMax=).\n`,
+    );
+  }
   if (opts.daemon && !opts.foreground && !opts.debug && process.env.HAWSER_DAEMONIZED !== '1') {
     return daemonize(argv);
   }
