@@ -18,6 +18,10 @@ export interface BackendTimeouts {
   tunnel: number;
 }
 
+export type RetryDecision = { kind: 'give-up' } | { kind: 'redispatch' } | { kind: 'retry'; delay: number };
+const GIVE_UP: RetryDecision = { kind: 'give-up' };
+const REDISPATCH: RetryDecision = { kind: 'redispatch' };
+
 export class RuntimeBackend {
   readonly name: string;
   readonly config: BackendConfig;
@@ -160,6 +164,28 @@ export class RuntimeBackend {
         node.waiter.serverAssigned(s);
       }
     }
+  }
+
+  /**
+   * A connection attempt to `s` failed with `retriesLeft` retries left.
+   * Counts it and says what HAProxy does next: give up; or retry the same
+   * server (at once after a timeout, else after up to one second, HAProxy's
+   * turn-around); or, with `option redispatch`, spend the last retry on
+   * another server, in which case the slot on `s` is released here.
+   */
+  connectFailed(s: RuntimeServer, retriesLeft: number, timedOut: boolean): RetryDecision {
+    s.failedConns++;
+    this.failedConns++;
+    if (retriesLeft <= 0) return GIVE_UP;
+    s.retries++;
+    this.retriesCount++;
+    if (retriesLeft === 1 && this.redispatch) {
+      this.release(s);
+      s.redispatches++;
+      this.redispatches++;
+      return REDISPATCH;
+    }
+    return { kind: 'retry', delay: timedOut ? 0 : Math.min(1000, this.timeouts.connect || 1000) };
   }
 
   /** Call after any server's state or weight changed. */

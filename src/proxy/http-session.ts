@@ -605,33 +605,24 @@ export class HttpSession implements ServerConnOwner, PickInput, Session {
   private connectFailed(term: string): void {
     const s = this.server!;
     const be = this.be!;
-    s.failedConns++;
-    be.failedConns++;
     this.conn?.destroy();
     this.conn = null;
-    if (this.retriesLeft <= 0) {
+    const next = be.connectFailed(s, this.retriesLeft, term === 'sC');
+    if (next.kind === 'give-up') {
       this.failRequest(503, term, 'connection failed');
       return;
     }
     this.retriesLeft--;
-    s.retries++;
-    be.retriesCount++;
     this.txn.retries++;
-    if (this.retriesLeft === 0 && be.redispatch) {
-      // `option redispatch`: the last retry goes to another server.
-      be.release(s);
+    if (next.kind === 'redispatch') {
       this.server = null;
-      s.redispatches++;
-      be.redispatches++;
       this.txn.redispatched = true;
       this.phase = P_ASSIGN;
       this.queueNode = be.assign(this, this, s);
       return;
     }
-    // HAProxy waits up to one second between retries after an immediate failure.
     this.phase = P_CONNECT;
-    const delay = term === 'sC' ? 0 : Math.min(1000, be.timeouts.connect || 1000);
-    this.retryTimer = setTimeout(this.retryConnect, delay);
+    this.retryTimer = setTimeout(this.retryConnect, next.delay);
   }
 
   private readonly retryConnect = (): void => {
