@@ -1,0 +1,68 @@
+// Public surface of Hawser's VRRP core: the advert codec (v2 and v3, IPv4
+// and IPv6), the receive checks against this router's configuration, the
+// pure state machine (RFC 5798 6.4 plus Fault) and the typed settings of a
+// `vrrp` section for one node. Nothing here opens a socket, arms a real
+// timer or runs `ip`: the transports and address/ARP adapters drive it.
+//
+// @example
+//   const { settings, diagnostics } = vrrpSettings(config.vrrp.get('web')!, nodeName);
+//   const machine = new VrrpStateMachine({ ...settings!, primaryAddress: '10.99.0.11' }, { now: () => performance.now() });
+//   run(machine.handle({ kind: 'startup' }));
+//   // on each packet from the raw socket:
+//   const r = decodeIPv4Packet(packet, { pseudoHeader: settings!.checksumPseudoHeader });
+//   if (!r.ok) count(r.drop);
+//   else {
+//     const v = checkReceivedAdvert(r.advert, r.source, { ...settings!, primaryAddress });
+//     if (v.accept) run(machine.handle({ kind: 'advert', priority: r.advert.priority, maxAdvertInterval: r.advert.interval, srcAddr: r.source }));
+//   }
+
+export {
+  decodeIPv4Packet,
+  decodeVrrpPayload,
+  encodeAdvert,
+  VrrpCodecError,
+  IPPROTO_VRRP,
+  VRRP_MULTICAST_IPV4,
+  VRRP_MULTICAST_IPV6,
+  VRRP_TTL,
+  VRRP_TYPE_ADVERTISEMENT,
+  VRRP_AUTH_NONE,
+  VRRP_AUTH_PASS,
+  type VrrpAdvert,
+  type VrrpAdvertFields,
+  type VrrpDecodeResult,
+  type DecodeOptions,
+  type PayloadMeta,
+  type EncodeAddressing,
+} from './codec.ts';
+export { vrrpChecksum } from './checksum.ts';
+export { VrrpDropCode, type VrrpDrop } from './drop.ts';
+export { checkReceivedAdvert, type ReceiveContext, type VrrpReceiveVerdict } from './receive-check.ts';
+export {
+  VrrpStateMachine,
+  DEFAULT_GARP,
+  type VrrpState,
+  type VrrpTimer,
+  type VrrpClock,
+  type VrrpEvent,
+  type VrrpAction,
+  type VrrpTransitionReason,
+  type VrrpMachineOptions,
+  type VrrpGarpSettings,
+} from './state-machine.ts';
+export {
+  vrrpSettings,
+  DEFAULT_PRIORITY,
+  DEFAULT_ADVERT_INTERVAL,
+  DEFAULT_VERSION,
+  DEFAULT_UDP_PORT,
+  CLEAR_TEXT_PASSWORD,
+  type VrrpSettings,
+  type VrrpSettingsResult,
+  type VrrpVirtualAddress,
+  type VrrpTrack,
+  type VrrpNotify,
+  type VrrpNotifyCommand,
+  type VrrpTransport,
+} from './settings.ts';
+export { parseIP, parseIPv4, parseIPv6, formatIPv4, formatIPv6, canonicalIP, ipFamily, compareIP } from './ip-address.ts';
