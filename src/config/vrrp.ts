@@ -164,6 +164,7 @@ function checkEntry(d: Directive): boolean {
       return d.int(3, `${kw} weight`, -254, 254) !== undefined && d.noMoreThan(3, kw);
     }
     case 'unicast-peer':
+    case 'unicast-source':
     case 'unicast-src-ip': {
       if (!d.need(1, kw, 'an IP address')) return false;
       for (const w of d.words.slice(1)) {
@@ -193,7 +194,8 @@ function checkEntry(d: Directive): boolean {
         d.error(CfgCode.BAD_VALUE, `'transport' expects 'raw' (IP protocol 112) or 'udp'${v !== undefined ? `, not '${v}'` : ''}`);
         return false;
       }
-      return d.noMoreThan(1, kw);
+      // `transport udp port N`: the port is checked with the VRRP settings.
+      return v === 'udp' ? d.noMoreThan(3, kw) : d.noMoreThan(1, kw);
     }
     default:
       return d.need(1, kw, 'an argument');
