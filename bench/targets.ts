@@ -1,0 +1,43 @@
+// Issue 2's performance targets for hawser, as ratios to haproxy 2.6
+// measured in the same run, and whether a run meets them.
+
+import type { ScenarioId, ScenarioResult } from './scenarios.ts';
+
+export interface Target {
+  label: string;
+  scenario: ScenarioId;
+  metric: 'rps' | 'mibPerSec' | 'p99Ms';
+  /** hawser/haproxy must be at least `min`, or at most `max`. */
+  min?: number;
+  max?: number;
+}
+
+export const TARGETS: readonly Target[] = [
+  { label: 'L7 keep-alive rps >= 0.5x HAProxy', scenario: 'l7', metric: 'rps', min: 0.5 },
+  { label: 'L4 small-request rps >= 0.9x HAProxy', scenario: 'l4small', metric: 'rps', min: 0.9 },
+  { label: 'L4 64 KiB-response throughput >= 0.75x HAProxy', scenario: 'l4big', metric: 'mibPerSec', min: 0.75 },
+  { label: 'L7 p99 <= 2x HAProxy', scenario: 'l7', metric: 'p99Ms', max: 2 },
+  { label: 'L4 small p99 <= 2x HAProxy', scenario: 'l4small', metric: 'p99Ms', max: 2 },
+  { label: 'L4 64 KiB p99 <= 2x HAProxy', scenario: 'l4big', metric: 'p99Ms', max: 2 },
+];
+
+export interface TargetCheck {
+  label: string;
+  ratio: number;
+  met: boolean;
+}
+
+/** The targets whose scenario ran, with hawser/haproxy and the verdict. */
+export function checkTargets(results: Partial<Record<ScenarioId, ScenarioResult>>): TargetCheck[] {
+  const out: TargetCheck[] = [];
+  for (const t of TARGETS) {
+    const r = results[t.scenario];
+    const hawser = r?.hawser[t.metric];
+    const haproxy = r?.haproxy[t.metric];
+    if (hawser == null || haproxy == null || haproxy === 0) continue;
+    const ratio = hawser / haproxy;
+    const met = (t.min === undefined || ratio >= t.min) && (t.max === undefined || ratio <= t.max);
+    out.push({ label: t.label, ratio, met });
+  }
+  return out;
+}
