@@ -297,6 +297,7 @@ export class HttpSession implements ServerConnOwner, PickInput, Session {
       const c = reuse === 'always' || this.requests > 1 ? takeIdle(s) : null;
       if (c !== null) {
         c.adopt(this, be.timeouts.server);
+        c.sink = this.client;
         this.conn = c;
         this.txn.connected(true);
         this.txn.setServerSocket(c.socket);
@@ -305,7 +306,14 @@ export class HttpSession implements ServerConnOwner, PickInput, Session {
       }
     }
     this.phase = P_CONNECT;
-    this.conn = new ServerConn(s, this, be.timeouts.connect);
+    this.conn = this.open(s);
+  }
+
+  /** A new server connection whose reads are written to our client. */
+  private open(s: RuntimeServer): ServerConn {
+    const c = new ServerConn(s, this, this.be!.timeouts.connect);
+    c.sink = this.client;
+    return c;
   }
 
   onServerConnect(c: ServerConn): void {
@@ -414,7 +422,8 @@ export class HttpSession implements ServerConnOwner, PickInput, Session {
           this.serverError(502, 'PH', 'response head too large');
           return;
         }
-        this.resPending = buf;
+        // A copy: `buf` may point into the connection's reused read buffer.
+        this.resPending = Buffer.from(buf);
         return;
       }
       const headEnd = end + 4;
@@ -564,7 +573,7 @@ export class HttpSession implements ServerConnOwner, PickInput, Session {
           if (c.uses > 1 && !this.resStarted && this.reqBody === B_NONE) {
             this.server!.failedConns++;
             this.phase = P_CONNECT;
-            this.conn = new ServerConn(this.server!, this, this.be!.timeouts.connect);
+            this.conn = this.open(this.server!);
             return;
           }
           this.serverError(502, 'SH', err ? err.message : 'server closed the connection');
@@ -628,7 +637,7 @@ export class HttpSession implements ServerConnOwner, PickInput, Session {
   private readonly retryConnect = (): void => {
     this.retryTimer = null;
     if (this.phase !== P_CONNECT || this.server === null) return;
-    this.conn = new ServerConn(this.server, this, this.be!.timeouts.connect);
+    this.conn = this.open(this.server);
   };
 
   // ---- ends of transactions

@@ -71,7 +71,14 @@ export class TcpSession implements ServerConnOwner, PickInput, Session {
     this.txn.server = s.name;
     this.txn.assigned();
     this.phase = P_CONNECT;
-    this.conn = new ServerConn(s, this, this.be!.timeouts.connect);
+    this.conn = this.open(s);
+  }
+
+  /** A new server connection whose reads are written to our client. */
+  private open(s: RuntimeServer): ServerConn {
+    const c = new ServerConn(s, this, this.be!.timeouts.connect);
+    c.sink = this.client;
+    return c;
   }
 
   assignFailed(reason: AssignFailure): void {
@@ -191,7 +198,7 @@ export class TcpSession implements ServerConnOwner, PickInput, Session {
   private readonly retryConnect = (): void => {
     this.retryTimer = null;
     if (this.phase !== P_CONNECT || this.server === null) return;
-    this.conn = new ServerConn(this.server, this, this.be!.timeouts.connect);
+    this.conn = this.open(this.server);
   };
 
   private readonly onClientClose = (): void => {
