@@ -24,7 +24,7 @@ import {
   DEFAULT_LIMITS,
 } from '../http/index.ts';
 import type { RuntimeFrontend, Session } from './frontend.ts';
-import { ServerConn, takeIdle, type ServerConnOwner } from './server-conn.ts';
+import { ServerConn, setIdleTimeout, takeIdle, type ServerConnOwner } from './server-conn.ts';
 import { Txn } from './txn.ts';
 
 // Session phases.
@@ -319,7 +319,7 @@ export class HttpSession implements ServerConnOwner, PickInput, Session {
   onServerConnect(c: ServerConn): void {
     if (c !== this.conn || this.phase !== P_CONNECT) return;
     c.uses = 1;
-    c.socket.setTimeout(this.be!.timeouts.server);
+    setIdleTimeout(c.socket, this.be!.timeouts.server);
     this.txn.connected(false);
     this.txn.setServerSocket(c.socket);
     this.sendRequest();

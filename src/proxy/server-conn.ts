@@ -122,7 +122,7 @@ export class ServerConn {
       return false;
     }
     this.idle = true;
-    this.socket.setTimeout(idleTimeout);
+    setIdleTimeout(this.socket, idleTimeout);
     list.push(this);
     return true;
   }
@@ -132,7 +132,7 @@ export class ServerConn {
     if (this.idle) this.leaveIdle();
     this.owner = owner;
     this.uses++;
-    this.socket.setTimeout(timeout);
+    setIdleTimeout(this.socket, timeout);
   }
 
   private leaveIdle(): void {
@@ -160,4 +160,13 @@ export function takeIdle(s: RuntimeServer): ServerConn | null {
     c.idle = false;
   }
   return null;
+}
+
+/**
+ * socket.setTimeout, skipped when the value is already in force: re-arming
+ * costs a timer list operation, and a kept-alive connection would otherwise
+ * pay it twice per request for the same value.
+ */
+export function setIdleTimeout(s: Socket, ms: number): void {
+  if (s.timeout !== ms) s.setTimeout(ms);
 }
