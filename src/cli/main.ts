@@ -7,7 +7,7 @@ import { unlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { formatDiagnostic, loadConfig, type Diagnostic } from '../config/index.ts';
 import { createEventLogger } from '../events/index.ts';
-import { Engine, StartError } from '../proxy/index.ts';
+import { Engine, StartError, compileRouting } from '../proxy/index.ts';
 import { parseArgs, type CliOptions } from './args.ts';
 import { buildInfo, runningOn } from './build-info.ts';
 import { checkConditionArgument } from './check-condition.ts';
@@ -56,10 +56,13 @@ export async function main(argv: string[]): Promise<number> {
     // `.if` / `.elif` use the same condition language as -cc.
     condition: (expr, env) => evalCondition(expr, { version: COMPAT_VERSION, features: FEATURES.flags, env }),
   });
+  // ACLs and switching rules compile against the whole configuration (backends known).
+  const routing = config !== undefined ? compileRouting(config) : undefined;
+  if (routing !== undefined) diagnostics.push(...routing.diagnostics);
   printDiagnostics(diagnostics, opts);
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
   const warnings = diagnostics.length - errors;
-  if (config === undefined || errors > 0 || (opts.zeroWarning && warnings > 0)) {
+  if (config === undefined || routing === undefined || errors > 0 || (opts.zeroWarning && warnings > 0)) {
     process.stderr.write(`[ALERT]    (${process.pid}) : Fatal errors found in configuration.\n`);
     return 1;
   }
@@ -82,7 +85,7 @@ export async function main(argv: string[]): Promise<number> {
   }
 
   const events = createEventLogger({ debug: opts.debug, quiet: opts.quiet, nodeName: opts.localPeer });
-  const engine = new Engine(config, events);
+  const engine = new Engine(config, routing, events);
   try {
     await engine.start();
   } catch (err) {

@@ -11,6 +11,7 @@ import type {
   ServerParams,
   SourcePos,
   TcpCheckRule,
+  AclLine,
   UseBackendRule,
 } from './model.ts';
 import type { Capability } from './keywords.ts';
@@ -52,6 +53,7 @@ export interface ProxyDraft {
   servers: Server[];
   defaultBackend?: { pos: SourcePos; name: string };
   useBackends: UseBackendRule[];
+  acls: AclLine[];
   id?: number;
   description?: string;
   disabled?: boolean;

@@ -101,11 +101,11 @@ export const PROXY_KEYWORDS: Readonly<Record<string, ProxyKeyword>> = {
   id: { cap: 'any', defaults: false },
   description: { cap: 'any', defaults: false },
   'bind-process': { cap: 'any', defaults: true },
+  acl: { cap: 'any', defaults: false },
 };
 
 /** HAProxy proxy keywords that belong to later issues. */
 export const UNSUPPORTED_PROXY_KEYWORDS: readonly string[] = [
-  'acl',
   'capture',
   'clitcpka-cnt',
   'clitcpka-idle',

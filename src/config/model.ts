@@ -231,6 +231,13 @@ export interface DefaultsSection extends ProxySettings {
   defaultsFrom?: string;
 }
 
+/** An `acl NAME FETCH ...` line, kept as words for the ACL compiler (src/acl). */
+export interface AclLine {
+  pos: SourcePos;
+  /** The words after `acl`: name, fetch, flags, patterns. */
+  words: string[];
+}
+
 export interface ProxyBase extends ProxySettings {
   pos: SourcePos;
   name: string;
@@ -239,6 +246,8 @@ export interface ProxyBase extends ProxySettings {
   disabled?: boolean;
   id?: number;
   description?: string;
+  /** `acl` lines in file order (conditions see only the ACLs declared above them). */
+  acls: AclLine[];
 }
 
 /** A backend-side rule that picks the backend: `use_backend NAME [if|unless COND]`. */

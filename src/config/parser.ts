@@ -247,6 +247,7 @@ class ConfigParser {
       binds: [],
       servers: [],
       useBackends: [],
+      acls: [],
       keep: true,
     };
     if (parent !== undefined) {
@@ -443,7 +444,7 @@ class ConfigParser {
         name: draft.name,
         fromListen: draft.kind === 'listen',
       };
-      const extra: Pick<ProxyBase, 'defaultsFrom' | 'disabled' | 'id' | 'description'> = {};
+      const extra: Pick<ProxyBase, 'defaultsFrom' | 'disabled' | 'id' | 'description' | 'acls'> = { acls: draft.acls };
       if (draft.parent !== undefined) extra.defaultsFrom = draft.parent.name;
       const disabled = inheritedDisabled(draft);
       if (disabled !== undefined) extra.disabled = disabled;

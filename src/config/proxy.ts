@@ -113,6 +113,10 @@ export function parseProxyLine(d: Directive, draft: ProxyDraft): void {
     case 'use_backend':
       parseUseBackend(d, draft);
       return;
+    case 'acl':
+      // Compiled after parsing, with the backends known (src/acl via the engine's rule compiler).
+      if (d.need(2, kw, '<name> <criterion> [flags] [operator] <value> ...')) draft.acls.push({ pos: d.pos, words: d.words.slice(1) });
+      return;
     case 'timeout':
       parseTimeout(d, draft);
       return;

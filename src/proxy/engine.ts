@@ -12,6 +12,7 @@ import { ProcessCounters } from './counters.ts';
 import { RuntimeFrontend } from './frontend.ts';
 import { Listener } from './listener.ts';
 import { HealthMonitor } from './health.ts';
+import type { CompiledRouting } from './routing.ts';
 
 export class Engine {
   readonly config: Config;
@@ -24,7 +25,7 @@ export class Engine {
   private readonly accessLogs: AccessLog[] = [];
   private stopped = false;
 
-  constructor(config: Config, events: EventLogger) {
+  constructor(config: Config, routing: CompiledRouting, events: EventLogger) {
     this.config = config;
     this.events = events;
     this.counters = new ProcessCounters(config.global.maxconn ?? 0);
@@ -36,7 +37,7 @@ export class Engine {
       if (f.disabled) continue;
       const log = AccessLog.forProxy(f, config.global);
       if (log !== null) this.accessLogs.push(log);
-      const fe = new RuntimeFrontend(f, this.backends, this.counters, log);
+      const fe = new RuntimeFrontend(f, this.backends, this.counters, log, routing.rules.get(f.name) ?? []);
       this.frontends.set(f.name, fe);
       this.counters.addAdmitter(fe);
       for (const b of f.binds) {

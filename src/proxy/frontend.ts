@@ -7,7 +7,9 @@ import type { Frontend as FrontendConfig } from '../config/index.ts';
 import type { RuntimeBackend } from '../backend/index.ts';
 import type { ProcessCounters } from './counters.ts';
 import type { AccessLog, LogCounters } from './access-log.ts';
+import type { SampleContext } from '../acl/index.ts';
 import { HttpSession } from './http-session.ts';
+import type { RoutingRule } from './routing.ts';
 import { TcpSession } from './tcp-session.ts';
 
 /** What the frontend asks of its sessions when the process stops. */
@@ -45,6 +47,9 @@ export class RuntimeFrontend implements LogCounters {
   readonly timeouts: FrontendTimeouts;
   readonly http: HttpBehaviour;
   readonly defaultBackend: RuntimeBackend | null;
+  /** Every backend of the process, by name (rules and fetches look them up). */
+  readonly backends: Map<string, RuntimeBackend>;
+  private readonly rules: RoutingRule[];
   readonly counters: ProcessCounters;
   readonly accessLog: AccessLog | null;
   maxconn: number;
@@ -68,6 +73,7 @@ export class RuntimeFrontend implements LogCounters {
     backends: Map<string, RuntimeBackend>,
     counters: ProcessCounters,
     accessLog: AccessLog | null,
+    rules: RoutingRule[],
   ) {
     this.name = cfg.name;
     this.config = cfg;
@@ -92,17 +98,28 @@ export class RuntimeFrontend implements LogCounters {
       reuse: cfg.httpReuse ?? 'safe',
     };
     this.maxconn = cfg.maxconn ?? 0;
+    this.backends = backends;
+    this.rules = rules;
     const def = cfg.defaultBackend?.name;
     this.defaultBackend = def !== undefined ? (backends.get(def) ?? null) : null;
-    if (this.defaultBackend === null) {
-      // A use_backend without condition is a default too (conditions come with ACLs).
-      for (const r of cfg.useBackends) {
-        if (!r.dynamic && !r.condition) {
-          this.defaultBackend = backends.get(r.backend) ?? null;
-          break;
-        }
-      }
+  }
+
+  /**
+   * The backend for a request: the first `use_backend` rule whose condition
+   * holds (a dynamic name that names no backend is skipped, as HAProxy
+   * does), else `default_backend`; null when there is neither.
+   */
+  selectBackend(ctx: SampleContext): RuntimeBackend | null {
+    const rules = this.rules;
+    for (let i = 0; i < rules.length; i++) {
+      const r = rules[i];
+      if (r.cond !== null && !r.cond.eval(ctx)) continue;
+      if (r.expr === null) return this.backends.get(r.backend!) ?? null;
+      const name = r.expr.evalString(ctx);
+      const be = name !== undefined ? this.backends.get(name) : undefined;
+      if (be !== undefined) return be;
     }
+    return this.defaultBackend;
   }
 
   get actconn(): number {

@@ -25,6 +25,7 @@ import {
 } from '../http/index.ts';
 import type { RuntimeFrontend, Session } from './frontend.ts';
 import { ServerConn, setIdleTimeout, takeIdle, type ServerConnOwner } from './server-conn.ts';
+import { SessionSamples } from './session-samples.ts';
 import { Txn } from './txn.ts';
 
 // Session phases.
@@ -49,8 +50,8 @@ const B_CLOSE = 3; // response delimited by the server closing
 /** A response head larger than this is refused with 502. */
 const MAX_RESPONSE_HEAD = DEFAULT_LIMITS.maxHeadSize;
 
-export class HttpSession implements ServerConnOwner, PickInput, Session {
-  private readonly fe: RuntimeFrontend;
+export class HttpSession extends SessionSamples implements ServerConnOwner, PickInput, Session {
+  protected readonly fe: RuntimeFrontend;
   private readonly client: Socket;
   private phase = P_IDLE;
   /** Bytes received from the client and not consumed yet (head in progress, or pipelined). */
@@ -85,9 +86,10 @@ export class HttpSession implements ServerConnOwner, PickInput, Session {
   private clientPaused = false;
   private clientEnded = false;
   private requests = 0;
-  private readonly txn: Txn;
+  protected readonly txn: Txn;
 
   constructor(fe: RuntimeFrontend, client: Socket) {
+    super();
     this.fe = fe;
     this.client = client;
     this.txn = new Txn(client, fe.name);
@@ -111,6 +113,42 @@ export class HttpSession implements ServerConnOwner, PickInput, Session {
   }
   header(name: string): string | undefined {
     return this.req?.get(name.toLowerCase());
+  }
+
+  // ---- SampleContext (what fetches read; the layer-4 part is in SessionSamples)
+
+  protected currentBackend(): RuntimeBackend | null {
+    return this.be;
+  }
+  override method(): string | undefined {
+    return this.req?.method;
+  }
+  override url(): string | undefined {
+    return this.req?.target;
+  }
+  override httpVersion(): string | undefined {
+    return this.req === null ? undefined : this.req.versionMinor === 0 ? '1.0' : '1.1';
+  }
+  override requestHeaders(): readonly string[] | undefined {
+    return this.req?.headers;
+  }
+  override requestBody(): Buffer | undefined {
+    return this.held ?? undefined;
+  }
+  override requestLength(): number {
+    return (this.req?.length ?? 0) + (this.held?.length ?? 0);
+  }
+  override firstRequest(): boolean {
+    return this.requests <= 1;
+  }
+  override status(): number {
+    return this.res?.status ?? 0;
+  }
+  override responseVersion(): string | undefined {
+    return this.res === null ? undefined : this.res.versionMinor === 0 ? '1.0' : '1.1';
+  }
+  override responseHeaders(): readonly string[] | undefined {
+    return this.res?.headers;
   }
 
   // ---- client side
@@ -251,7 +289,7 @@ export class HttpSession implements ServerConnOwner, PickInput, Session {
     if (this.fe.timeouts.client > 0 && this.fe.timeouts.client !== this.fe.timeouts.httpRequest) {
       this.client.setTimeout(this.fe.timeouts.client);
     }
-    const be = this.fe.defaultBackend;
+    const be = this.fe.selectBackend(this);
     if (be === null) {
       this.failRequest(503, 'PR', 'no backend');
       return;

@@ -7,6 +7,7 @@ import type { AssignFailure, QueueNode, RuntimeBackend, RuntimeServer } from '..
 import type { PickInput } from '../lb/index.ts';
 import type { RuntimeFrontend, Session } from './frontend.ts';
 import { ServerConn, type ServerConnOwner } from './server-conn.ts';
+import { SessionSamples } from './session-samples.ts';
 import { Txn } from './txn.ts';
 
 const P_ASSIGN = 0;
@@ -14,11 +15,11 @@ const P_CONNECT = 1;
 const P_PIPE = 2;
 const P_CLOSED = 3;
 
-export class TcpSession implements ServerConnOwner, PickInput, Session {
-  private readonly fe: RuntimeFrontend;
+export class TcpSession extends SessionSamples implements ServerConnOwner, PickInput, Session {
+  protected readonly fe: RuntimeFrontend;
   private readonly client: Socket;
   private readonly be: RuntimeBackend | null;
-  private readonly txn: Txn;
+  protected readonly txn: Txn;
   private phase = P_ASSIGN;
   private server: RuntimeServer | null = null;
   private conn: ServerConn | null = null;
@@ -32,6 +33,7 @@ export class TcpSession implements ServerConnOwner, PickInput, Session {
   private logged = false;
 
   constructor(fe: RuntimeFrontend, client: Socket) {
+    super();
     this.fe = fe;
     this.client = client;
     this.txn = new Txn(client, fe.name);
@@ -45,7 +47,7 @@ export class TcpSession implements ServerConnOwner, PickInput, Session {
     client.on('drain', this.onClientDrain);
     client.on('timeout', this.onClientTimeout);
     if (fe.timeouts.client > 0) client.setTimeout(fe.timeouts.client);
-    this.be = fe.defaultBackend;
+    this.be = fe.selectBackend(this);
     if (this.be === null) {
       this.finish('PR');
       return;
@@ -59,6 +61,10 @@ export class TcpSession implements ServerConnOwner, PickInput, Session {
 
   get src(): string {
     return this.txn.clientAddr;
+  }
+
+  protected currentBackend(): RuntimeBackend | null {
+    return this.be;
   }
 
   serverAssigned(s: RuntimeServer): void {
