@@ -5,6 +5,7 @@
 
 import type { Backend as BackendConfig, HashType } from '../config/index.ts';
 import { createBalancer, type Balancer, type PickInput } from '../lb/index.ts';
+import type { HttpRule } from '../rules/index.ts';
 import { PendingQueue, QueueNode, type Waiter } from './queue.ts';
 import { RuntimeServer } from './server.ts';
 
@@ -18,6 +19,13 @@ export interface BackendTimeouts {
   tunnel: number;
 }
 
+/** The HTTP rules a backend evaluates (compiled by src/proxy, run by its HTTP sessions). */
+export interface BackendRules {
+  readonly request: readonly HttpRule[];
+  readonly response: readonly HttpRule[];
+  readonly afterResponse: readonly HttpRule[];
+}
+
 export type RetryDecision = { kind: 'give-up' } | { kind: 'redispatch' } | { kind: 'retry'; delay: number };
 const GIVE_UP: RetryDecision = { kind: 'give-up' };
 const REDISPATCH: RetryDecision = { kind: 'redispatch' };
@@ -25,6 +33,8 @@ const REDISPATCH: RetryDecision = { kind: 'redispatch' };
 export class RuntimeBackend {
   readonly name: string;
   readonly config: BackendConfig;
+  /** This backend's compiled HTTP rules (src/proxy compiles them). */
+  readonly rules: BackendRules;
   readonly mode: 'http' | 'tcp';
   readonly servers: RuntimeServer[];
   readonly byName = new Map<string, RuntimeServer>();
@@ -50,8 +60,9 @@ export class RuntimeBackend {
   readonly responses = [0, 0, 0, 0, 0, 0];
   lastChange = Date.now();
 
-  constructor(cfg: BackendConfig) {
+  constructor(cfg: BackendConfig, rules: BackendRules) {
     this.name = cfg.name;
+    this.rules = rules;
     this.config = cfg;
     this.mode = cfg.mode ?? 'tcp';
     let nextId = 1;

@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import { unlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { formatDiagnostic, loadConfig, type Diagnostic } from '../config/index.ts';
+import { startCluster, type Cluster } from '../../cluster/index.ts';
 import { createEventLogger } from '../events/index.ts';
 import { Engine, StartError, compileRouting } from '../proxy/index.ts';
 import { parseArgs, type CliOptions } from './args.ts';
@@ -93,6 +94,16 @@ export async function main(argv: string[]): Promise<number> {
     for (const p of problems) process.stderr.write(`[ALERT]    (${process.pid}) : ${p}\n`);
     return 1;
   }
+  // The cluster part (VRRP) joins once the engine serves; a VIP may arrive at once.
+  let cluster: Cluster;
+  try {
+    const backends = { usableServers: (name: string) => engine.backends.get(name)?.usableCount };
+    cluster = await startCluster(config, config.localName ?? opts.localPeer, events, { backends });
+  } catch (err) {
+    process.stderr.write(`[ALERT]    (${process.pid}) : ${(err as Error).message}\n`);
+    await engine.stop(false).catch(() => {});
+    return 1;
+  }
   const pidFile = opts.pidFile ?? config.global.pidfile;
   if (pidFile !== undefined) writeFileSync(pidFile, `${process.pid}\n`);
   // -sf / -st: the old processes finish (or stop) once we serve.
@@ -116,7 +127,8 @@ export async function main(argv: string[]): Promise<number> {
       stopping = true;
       events.info({ event: 'stopping', graceful, signal: why }, `Stopping (${why})`);
       const hardStopAfter = config.global.hardStopAfter ?? 0;
-      engine.stop(graceful, hardStopAfter).then(
+      // The VIP leaves first (priority 0): new clients go to the next master while we drain.
+      cluster.stop(graceful).then(() => engine.stop(graceful, hardStopAfter)).then(
         () => {
           if (pidFile !== undefined) removeQuietly(pidFile);
           events.info({ event: 'stopped' }, 'Hawser stopped');

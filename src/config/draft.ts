@@ -12,6 +12,7 @@ import type {
   SourcePos,
   TcpCheckRule,
   AclLine,
+  HttpRuleLine,
   UseBackendRule,
 } from './model.ts';
 import type { Capability } from './keywords.ts';
@@ -54,6 +55,7 @@ export interface ProxyDraft {
   defaultBackend?: { pos: SourcePos; name: string };
   useBackends: UseBackendRule[];
   acls: AclLine[];
+  httpRules: HttpRuleLine[];
   id?: number;
   description?: string;
   disabled?: boolean;

@@ -102,6 +102,9 @@ export const PROXY_KEYWORDS: Readonly<Record<string, ProxyKeyword>> = {
   description: { cap: 'any', defaults: false },
   'bind-process': { cap: 'any', defaults: true },
   acl: { cap: 'any', defaults: false },
+  'http-request': { cap: 'any', defaults: false },
+  'http-response': { cap: 'any', defaults: false },
+  'http-after-response': { cap: 'any', defaults: false },
 };
 
 /** HAProxy proxy keywords that belong to later issues. */
@@ -124,10 +127,7 @@ export const UNSUPPORTED_PROXY_KEYWORDS: readonly string[] = [
   'external-check',
   'filter',
   'force-persist',
-  'http-after-response',
   'http-error',
-  'http-request',
-  'http-response',
   'http-send-name-header',
   'ignore-persist',
   'load-server-state-from-file',

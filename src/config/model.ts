@@ -238,6 +238,14 @@ export interface AclLine {
   words: string[];
 }
 
+/** An `http-request` / `http-response` / `http-after-response` line, kept as words for src/rules. */
+export interface HttpRuleLine {
+  pos: SourcePos;
+  phase: 'request' | 'response' | 'after-response';
+  /** The words after the keyword: action, arguments, condition. */
+  words: string[];
+}
+
 export interface ProxyBase extends ProxySettings {
   pos: SourcePos;
   name: string;
@@ -248,6 +256,8 @@ export interface ProxyBase extends ProxySettings {
   description?: string;
   /** `acl` lines in file order (conditions see only the ACLs declared above them). */
   acls: AclLine[];
+  /** HTTP rule lines in file order. */
+  httpRules: HttpRuleLine[];
 }
 
 /** A backend-side rule that picks the backend: `use_backend NAME [if|unless COND]`. */

@@ -248,6 +248,7 @@ class ConfigParser {
       servers: [],
       useBackends: [],
       acls: [],
+      httpRules: [],
       keep: true,
     };
     if (parent !== undefined) {
@@ -444,7 +445,10 @@ class ConfigParser {
         name: draft.name,
         fromListen: draft.kind === 'listen',
       };
-      const extra: Pick<ProxyBase, 'defaultsFrom' | 'disabled' | 'id' | 'description' | 'acls'> = { acls: draft.acls };
+      const extra: Pick<ProxyBase, 'defaultsFrom' | 'disabled' | 'id' | 'description' | 'acls' | 'httpRules'> = {
+        acls: draft.acls,
+        httpRules: draft.httpRules,
+      };
       if (draft.parent !== undefined) extra.defaultsFrom = draft.parent.name;
       const disabled = inheritedDisabled(draft);
       if (disabled !== undefined) extra.disabled = disabled;

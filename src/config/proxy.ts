@@ -113,6 +113,14 @@ export function parseProxyLine(d: Directive, draft: ProxyDraft): void {
     case 'use_backend':
       parseUseBackend(d, draft);
       return;
+    case 'http-request':
+    case 'http-response':
+    case 'http-after-response':
+      // Compiled after parsing with the proxy's ACLs (src/rules via the engine's rule compiler).
+      if (d.need(1, kw, '<action> [arguments] [{if | unless} <condition>]')) {
+        draft.httpRules.push({ pos: d.pos, phase: kw === 'http-request' ? 'request' : kw === 'http-response' ? 'response' : 'after-response', words: d.words.slice(1) });
+      }
+      return;
     case 'acl':
       // Compiled after parsing, with the backends known (src/acl via the engine's rule compiler).
       if (d.need(2, kw, '<name> <criterion> [flags] [operator] <value> ...')) draft.acls.push({ pos: d.pos, words: d.words.slice(1) });

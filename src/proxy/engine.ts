@@ -12,7 +12,8 @@ import { ProcessCounters } from './counters.ts';
 import { RuntimeFrontend } from './frontend.ts';
 import { Listener } from './listener.ts';
 import { HealthMonitor } from './health.ts';
-import type { CompiledRouting } from './routing.ts';
+import { NO_RULES, type CompiledRouting } from './routing.ts';
+import { RuntimeApi } from '../runtime/index.ts';
 
 export class Engine {
   readonly config: Config;
@@ -22,6 +23,8 @@ export class Engine {
   readonly listeners: Array<{ frontend: RuntimeFrontend; listener: Listener }> = [];
   readonly events: EventLogger;
   private readonly health: HealthMonitor;
+  /** The `stats socket` CLI (runtime API). */
+  readonly runtime: RuntimeApi;
   private readonly accessLogs: AccessLog[] = [];
   private stopped = false;
 
@@ -31,13 +34,13 @@ export class Engine {
     this.counters = new ProcessCounters(config.global.maxconn ?? 0);
     for (const b of config.backends.values()) {
       if (b.disabled) continue;
-      this.backends.set(b.name, new RuntimeBackend(b));
+      this.backends.set(b.name, new RuntimeBackend(b, routing.backends.get(b.name) ?? NO_RULES));
     }
     for (const f of config.frontends.values()) {
       if (f.disabled) continue;
       const log = AccessLog.forProxy(f, config.global);
       if (log !== null) this.accessLogs.push(log);
-      const fe = new RuntimeFrontend(f, this.backends, this.counters, log, routing.rules.get(f.name) ?? []);
+      const fe = new RuntimeFrontend(f, this.backends, this.counters, log, routing.frontends.get(f.name) ?? NO_RULES);
       this.frontends.set(f.name, fe);
       this.counters.addAdmitter(fe);
       for (const b of f.binds) {
@@ -47,6 +50,14 @@ export class Engine {
     this.counters.onInvalid = (kind, where, detail) =>
       events.debug({ event: kind, where, detail }, `${kind} from ${where}: ${detail}`);
     this.health = new HealthMonitor(this, events);
+    this.runtime = new RuntimeApi({
+      config,
+      counters: this.counters,
+      backends: this.backends,
+      frontends: this.frontends,
+      events,
+      checkOf: (s) => this.health.checkOf(s),
+    });
   }
 
   /** Resolve server names, bind every listener, start health checks. */
@@ -60,8 +71,10 @@ export class Engine {
         }),
       ),
     );
+    failures.push(...(await this.runtime.start()));
     if (failures.length > 0) {
       await Promise.all(this.listeners.map(({ listener }) => listener.close()));
+      await this.runtime.stop();
       throw new StartError(failures);
     }
     this.health.start();
@@ -107,7 +120,7 @@ export class Engine {
     this.stopped = true;
     this.health.stop();
     for (const fe of this.frontends.values()) fe.stopping = true;
-    const closing = Promise.all(this.listeners.map(({ listener }) => listener.close()));
+    const closing = Promise.all([...this.listeners.map(({ listener }) => listener.close()), this.runtime.stop()]);
     if (!graceful) {
       for (const fe of this.frontends.values()) fe.abortAll();
     } else {

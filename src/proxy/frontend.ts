@@ -9,7 +9,7 @@ import type { ProcessCounters } from './counters.ts';
 import type { AccessLog, LogCounters } from './access-log.ts';
 import type { SampleContext } from '../acl/index.ts';
 import { HttpSession } from './http-session.ts';
-import type { RoutingRule } from './routing.ts';
+import type { ProxyRules } from './routing.ts';
 import { TcpSession } from './tcp-session.ts';
 
 /** What the frontend asks of its sessions when the process stops. */
@@ -49,7 +49,8 @@ export class RuntimeFrontend implements LogCounters {
   readonly defaultBackend: RuntimeBackend | null;
   /** Every backend of the process, by name (rules and fetches look them up). */
   readonly backends: Map<string, RuntimeBackend>;
-  private readonly rules: RoutingRule[];
+  /** This frontend's switching and HTTP rules. */
+  readonly rules: ProxyRules;
   readonly counters: ProcessCounters;
   readonly accessLog: AccessLog | null;
   maxconn: number;
@@ -73,7 +74,7 @@ export class RuntimeFrontend implements LogCounters {
     backends: Map<string, RuntimeBackend>,
     counters: ProcessCounters,
     accessLog: AccessLog | null,
-    rules: RoutingRule[],
+    rules: ProxyRules,
   ) {
     this.name = cfg.name;
     this.config = cfg;
@@ -110,7 +111,7 @@ export class RuntimeFrontend implements LogCounters {
    * does), else `default_backend`; null when there is neither.
    */
   selectBackend(ctx: SampleContext): RuntimeBackend | null {
-    const rules = this.rules;
+    const rules = this.rules.switching;
     for (let i = 0; i < rules.length; i++) {
       const r = rules[i];
       if (r.cond !== null && !r.cond.eval(ctx)) continue;

@@ -23,6 +23,7 @@ export interface HealthHost {
 
 export class HealthMonitor {
   private readonly checks: HealthCheck[] = [];
+  private readonly byServer = new Map<RuntimeServer, HealthCheck>();
   private readonly host: HealthHost;
   private readonly events: EventLogger;
 
@@ -60,6 +61,7 @@ export class HealthMonitor {
         { initialDelay: startOffset(i, pending.length, minInter) },
       );
       this.checks.push(hc);
+      this.byServer.set(s, hc);
       hc.start();
     });
   }
@@ -67,6 +69,12 @@ export class HealthMonitor {
   stop(): void {
     for (const c of this.checks) c.stop();
     this.checks.length = 0;
+    this.byServer.clear();
+  }
+
+  /** The server's health check (read by the runtime API's stats and `enable/disable health`). */
+  checkOf(s: RuntimeServer): HealthCheck | undefined {
+    return this.byServer.get(s);
   }
 
   private transition(be: RuntimeBackend, s: RuntimeServer, up: boolean, result: CheckResult, logHealth: boolean): void {

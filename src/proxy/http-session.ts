@@ -25,6 +25,7 @@ import {
 } from '../http/index.ts';
 import type { RuntimeFrontend, Session } from './frontend.ts';
 import { ServerConn, setIdleTimeout, takeIdle, type ServerConnOwner } from './server-conn.ts';
+import { applyHttpRules, replyBytes, CONTINUE, type HttpReply, type HttpRule } from '../rules/index.ts';
 import { SessionSamples } from './session-samples.ts';
 import { Txn } from './txn.ts';
 
@@ -82,6 +83,8 @@ export class HttpSession extends SessionSamples implements ServerConnOwner, Pick
   /** Response bytes already sent to the client for this transaction. */
   private resStarted = false;
   private keepClient = true;
+  /** True while response rules run (fetches then read the response). */
+  private inResponse = false;
   /** Whether we paused reading the client (tracked to avoid redundant syscalls). */
   private clientPaused = false;
   private clientEnded = false;
@@ -149,6 +152,16 @@ export class HttpSession extends SessionSamples implements ServerConnOwner, Pick
   }
   override responseHeaders(): readonly string[] | undefined {
     return this.res?.headers;
+  }
+  override isResponse(): boolean {
+    return this.inResponse;
+  }
+
+  /** Whether any response rule applies to the current exchange. */
+  private get hasResponseRules(): boolean {
+    const be = this.be!;
+    const fr = this.fe.rules;
+    return fr.response.length + fr.afterResponse.length + be.rules.response.length + be.rules.afterResponse.length > 0;
   }
 
   // ---- client side
@@ -289,12 +302,17 @@ export class HttpSession extends SessionSamples implements ServerConnOwner, Pick
     if (this.fe.timeouts.client > 0 && this.fe.timeouts.client !== this.fe.timeouts.httpRequest) {
       this.client.setTimeout(this.fe.timeouts.client);
     }
+    // http-request rules: the frontend's, then the chosen backend's (HAProxy's order).
+    if (this.fe.rules.request.length > 0 && this.requestRules(this.fe.rules.request, head)) return;
     const be = this.fe.selectBackend(this);
     if (be === null) {
       this.failRequest(503, 'PR', 'no backend');
       return;
     }
     this.be = be;
+    if (be.rules.request.length > 0 && !(be.config.fromListen && be.name === this.fe.name)) {
+      if (this.requestRules(be.rules.request, head)) return;
+    }
     be.cumRequests++;
     this.txn.backend = be.name;
     this.retriesLeft = be.retries;
@@ -491,6 +509,7 @@ export class HttpSession extends SessionSamples implements ServerConnOwner, Pick
     const req = this.req!;
     this.res = res;
     this.txn.responseHead(res.status);
+    if (this.hasResponseRules && this.responseRules(res)) return;
     const client = this.client;
     let connection = '';
     if (res.status === 101) {
@@ -738,6 +757,15 @@ export class HttpSession extends SessionSamples implements ServerConnOwner, Pick
 
   /** Answer the client ourselves (error before any response byte) and end the transaction. */
   private failRequest(status: number, term: string, why: string): void {
+    this.answer(status, term, why, null);
+  }
+
+  /**
+   * Answer the client ourselves and end the transaction: an error page, or
+   * the reply of a rule (deny, return, redirect). The connection stays open
+   * when HAProxy would keep it (complete request, no error that closes).
+   */
+  private answer(status: number, term: string, why: string, reply: HttpReply | null): void {
     if (this.queueNode !== null) {
       this.be?.leaveQueue(this.queueNode);
       this.queueNode = null;
@@ -751,13 +779,13 @@ export class HttpSession extends SessionSamples implements ServerConnOwner, Pick
     this.conn?.destroy();
     this.conn = null;
     if (status === 400 || status === 408) this.fe.failedReq++;
+    const keep = !closesConnection(status) && this.reqDone && this.keepClient && this.pending === null;
+    const body = reply === null ? errorResponse(status) : replyBytes(reply, keep ? '' : 'close');
     this.txn.reply(status, why);
     this.fe.countResponse(status);
-    const body = errorResponse(status);
     this.txn.bytesOut += body.length;
     this.txn.finished(term);
     this.log();
-    const keep = !closesConnection(status) && this.reqDone && this.keepClient && this.pending === null;
     this.resetTransaction();
     if (!this.client.writable) {
       this.closeAll(term);
@@ -771,6 +799,47 @@ export class HttpSession extends SessionSamples implements ServerConnOwner, Pick
     }
     this.phase = P_CLOSING;
     this.client.end(body);
+  }
+
+  /**
+   * Run request rules; true when one answered (deny, tarpit, return,
+   * redirect) and the transaction is over.
+   */
+  private requestRules(rules: readonly HttpRule[], head: HttpHead): boolean {
+    const out = applyHttpRules(rules, head, this);
+    if (out.kind === 'continue') return false;
+    if (out.kind === 'deny' || out.kind === 'tarpit') this.fe.deniedReq++;
+    if (out.kind === 'tarpit') {
+      // HAProxy holds a tarpitted request for `timeout tarpit` (else the connect timeout).
+      this.phase = P_ASSIGN;
+      this.retryTimer = setTimeout(() => {
+        this.retryTimer = null;
+        if (this.phase === P_ASSIGN) this.answer(out.status, 'PT', 'tarpit', out.reply);
+      }, this.fe.config.timeouts.connect ?? 0);
+      return true;
+    }
+    this.answer(out.status, out.kind === 'deny' ? 'PR' : 'LR', out.kind, out.reply);
+    return true;
+  }
+
+  /**
+   * Run the response rules (backend's then frontend's, then
+   * http-after-response); true when one replaced the server's response.
+   */
+  private responseRules(res: HttpHead): boolean {
+    const be = this.be!;
+    const own = be.config.fromListen && be.name === this.fe.name;
+    this.inResponse = true;
+    let out = own ? CONTINUE : applyHttpRules(be.rules.response, res, this);
+    if (out.kind === 'continue') out = applyHttpRules(this.fe.rules.response, res, this);
+    if (out.kind === 'continue' && !own) out = applyHttpRules(be.rules.afterResponse, res, this);
+    if (out.kind === 'continue') out = applyHttpRules(this.fe.rules.afterResponse, res, this);
+    this.inResponse = false;
+    if (out.kind === 'continue') return false;
+    // The server's response is dropped: its connection cannot be reused.
+    this.keepClient = false;
+    this.answer(out.status, 'PH', 'response denied', out.reply);
+    return true;
   }
 
   /** The server failed before its response began: answer with `status`. */

@@ -3,4 +3,4 @@ export { Engine, StartError } from './engine.ts';
 export { RuntimeFrontend } from './frontend.ts';
 export { ProcessCounters } from './counters.ts';
 export { compileRouting } from './routing.ts';
-export type { CompiledRouting, RoutingRule } from './routing.ts';
+export type { CompiledRouting, ProxyRules, RoutingRule } from './routing.ts';

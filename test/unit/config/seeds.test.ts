@@ -111,11 +111,8 @@ test('DESIGN.md sketch: only "not supported yet", plus its missing backend', (t)
     [
       "bind: parameter 'ssl' is not supported yet",
       "bind: parameter 'crt' is not supported yet",
-      "'http-request' is not supported yet",
       "'cookie' is not supported yet",
       "'stick-table' is not supported yet",
-      "'http-request' is not supported yet",
-      "'http-request' is not supported yet",
     ],
   );
   // With the backend it names, nothing but later-issue keywords stands in the way.

@@ -1,0 +1,71 @@
+// The `stats socket` listeners: a unix socket (with its `mode`), a TCP
+// address, or an inherited fd. Each accepted connection becomes a CliSession
+// at the socket's level.
+
+import { chmodSync, lstatSync, unlinkSync } from 'node:fs';
+import { createServer, type Server, type Socket } from 'node:net';
+import type { StatsSocket } from '../config/index.ts';
+
+export class StatsSocketListener {
+  readonly config: StatsSocket;
+  readonly server: Server;
+  readonly label: string;
+
+  constructor(config: StatsSocket, onConnection: (s: Socket, cfg: StatsSocket) => void) {
+    this.config = config;
+    const a = config.address;
+    this.label = a.kind === 'unix' ? a.path : a.kind === 'fd' ? `fd@${a.fd}` : `${a.host.includes(':') ? `[${a.host}]` : a.host}:${a.port}`;
+    // allowHalfOpen: `socat` shuts its side after sending; the answer still goes out.
+    this.server = createServer({ allowHalfOpen: true }, (s) => onConnection(s, config));
+    this.server.on('error', () => {});
+  }
+
+  listen(): Promise<void> {
+    const a = this.config.address;
+    if (a.kind === 'unix') removeStaleSocket(a.path);
+    return new Promise((resolve, reject) => {
+      const onError = (err: NodeJS.ErrnoException): void => {
+        reject(new Error(`cannot bind ${a.kind === 'unix' ? 'UNIX socket' : 'socket'} (${err.code ?? err.message}) [${this.label}]`));
+      };
+      this.server.once('error', onError);
+      const done = (): void => {
+        this.server.off('error', onError);
+        if (a.kind === 'unix' && this.config.mode !== undefined) {
+          try {
+            chmodSync(a.path, this.config.mode);
+          } catch (err) {
+            reject(new Error(`cannot change UNIX socket mode (${(err as NodeJS.ErrnoException).code}) [${this.label}]`));
+            return;
+          }
+        }
+        resolve();
+      };
+      if (a.kind === 'fd') this.server.listen({ fd: a.fd }, done);
+      else if (a.kind === 'unix') this.server.listen({ path: a.path }, done);
+      else this.server.listen({ host: a.host === '' || a.host === '*' ? '0.0.0.0' : a.host, port: a.port }, done);
+    });
+  }
+
+  get port(): number {
+    const addr = this.server.address();
+    return addr !== null && typeof addr === 'object' ? addr.port : 0;
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) =>
+      this.server.close(() => {
+        if (this.config.address.kind === 'unix') removeStaleSocket(this.config.address.path);
+        resolve();
+      }),
+    );
+  }
+}
+
+/** A socket file left by a previous run would make bind fail; only sockets are removed. */
+function removeStaleSocket(path: string): void {
+  try {
+    if (lstatSync(path).isSocket()) unlinkSync(path);
+  } catch {
+    // absent: nothing to do
+  }
+}

@@ -1,0 +1,170 @@
+// The runtime API as an operator drives it: `socat stdio unix:...` and a TCP
+// socket against the real hawser, compared with what HAProxy 2.6 prints.
+
+import test, { type ExecutionContext } from 'ava';
+import { execFile } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import { connect } from 'node:net';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startHawser, type HawserProcess } from '../support/hawser-process.ts';
+import { freePorts } from '../support/ports.ts';
+import { httpRequest } from '../support/http-client.ts';
+
+// Captured from haproxy 2.6.12 (`echo "show stat" | socat stdio unix:...`).
+const HAPROXY_26_STAT_HEADER =
+  '# pxname,svname,qcur,qmax,scur,smax,slim,stot,bin,bout,dreq,dresp,ereq,econ,eresp,wretr,wredis,status,weight,act,bck,chkfail,chkdown,lastchg,downtime,qlimit,pid,iid,sid,throttle,lbtot,tracked,type,rate,rate_lim,rate_max,check_status,check_code,check_duration,hrsp_1xx,hrsp_2xx,hrsp_3xx,hrsp_4xx,hrsp_5xx,hrsp_other,hanafail,req_rate,req_rate_max,req_tot,cli_abrt,srv_abrt,comp_in,comp_out,comp_byp,comp_rsp,lastsess,last_chk,last_agt,qtime,ctime,rtime,ttime,agent_status,agent_code,agent_duration,check_desc,agent_desc,check_rise,check_fall,check_health,agent_rise,agent_fall,agent_health,addr,cookie,mode,algo,conn_rate,conn_rate_max,conn_tot,intercepted,dcon,dses,wrew,connect,reuse,cache_lookups,cache_hits,srv_icur,src_ilim,qtime_max,ctime_max,rtime_max,ttime_max,eint,idle_conn_cur,safe_conn_cur,used_conn_cur,need_conn_est,uweight,agg_server_status,agg_server_check_status,agg_check_status,-,ssl_sess,ssl_reused_sess,ssl_failed_handshake,h2_headers_rcvd,h2_data_rcvd,h2_settings_rcvd,h2_rst_stream_rcvd,h2_goaway_rcvd,h2_detected_conn_protocol_errors,h2_detected_strm_protocol_errors,h2_rst_stream_resp,h2_goaway_resp,h2_open_connections,h2_backend_open_streams,h2_total_connections,h2_backend_total_streams,h1_open_connections,h1_open_streams,h1_total_connections,h1_total_streams,h1_bytes_in,h1_bytes_out,h1_spliced_bytes_in,h1_spliced_bytes_out,';
+
+interface Lab {
+  hawser: HawserProcess;
+  sock: string;
+  cliPort: number;
+  webPort: number;
+}
+
+async function namedServer(t: ExecutionContext, name: string): Promise<number> {
+  const s: Server = createServer((_req, res) => res.end(name));
+  await new Promise<void>((r) => s.listen({ host: '127.0.0.1', port: 0 }, () => r()));
+  t.teardown(() => {
+    s.closeAllConnections();
+    s.close();
+  });
+  return (s.address() as { port: number }).port;
+}
+
+async function lab(t: ExecutionContext): Promise<Lab> {
+  const dir = mkdtempSync(join(tmpdir(), 'hawser-cli-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const sock = join(dir, 'admin.sock');
+  const [webPort, cliPort] = await freePorts(2);
+  const a = await namedServer(t, 'a');
+  const b = await namedServer(t, 'b');
+  const hawser = await startHawser(
+    t,
+    `global
+    stats socket ${sock} mode 600 level admin
+    stats socket ipv4@127.0.0.1:${cliPort} level user
+    node lb-test
+defaults
+    mode http
+    timeout connect 1s
+    timeout client 5s
+    timeout server 5s
+frontend www
+    bind 127.0.0.1:${webPort}
+    default_backend app
+backend app
+    server a 127.0.0.1:${a} weight 10
+    server b 127.0.0.1:${b} weight 10
+`,
+  );
+  return { hawser, sock, cliPort, webPort };
+}
+
+/** `echo CMD | socat stdio ADDR`, as an operator types it. */
+function socat(addr: string, input: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = execFile('socat', ['-t', '2', 'stdio', addr], { timeout: 5000 }, (err, stdout) =>
+      err ? reject(err) : resolve(stdout),
+    );
+    child.stdin!.end(input);
+  });
+}
+
+async function whoAnswers(port: number, n: number): Promise<string[]> {
+  const out: string[] = [];
+  for (let i = 0; i < n; i++) out.push((await httpRequest(port, '/')).text);
+  return out;
+}
+
+test('show stat and show info over the unix socket: HAProxy 2.6 header and fields; mode applied', async (t) => {
+  const l = await lab(t);
+  t.is(statSync(l.sock).mode & 0o777, 0o600);
+  await whoAnswers(l.webPort, 2);
+  const stat = await socat(`unix:${l.sock}`, 'show stat\n');
+  const lines = stat.split('\n');
+  t.is(lines[0], HAPROXY_26_STAT_HEADER);
+  t.true(stat.endsWith(',\n\n'), 'rows end with a comma and the answer with a blank line');
+  const rows = lines.slice(1).filter((x) => x !== '').map((x) => x.split(','));
+  t.deepEqual(
+    rows.map((r) => `${r[0]}/${r[1]}/${r[17]}`),
+    ['www/FRONTEND/OPEN', 'app/a/no check', 'app/b/no check', 'app/BACKEND/UP'],
+  );
+  for (const r of rows) t.is(r.length, HAPROXY_26_STAT_HEADER.split(',').length);
+  const fe = rows[0];
+  t.is(fe[7], '2', 'stot counts the two requests');
+  t.is(fe[40], '2', 'hrsp_2xx');
+
+  const info = await socat(`unix:${l.sock}`, 'show info\n');
+  const fields = new Map(info.split('\n').filter((x) => x.includes(': ')).map((x) => x.split(': ', 2) as [string, string]));
+  t.is(fields.get('Pid'), String(l.hawser.child.pid));
+  t.is(fields.get('node'), 'lb-test');
+  t.is(fields.get('CumConns'), '2');
+  t.is(fields.get('Nbproc'), '1');
+  t.regex(fields.get('Uptime') ?? '', /^\d+d \d+h\d\dm\d\ds$/);
+  t.deepEqual([...fields.keys()].slice(0, 9), ['Name', 'Version', 'Release_date', 'Nbthread', 'Nbproc', 'Process_num', 'Pid', 'Uptime', 'Uptime_sec']);
+});
+
+test('disable server keeps traffic off it; weights steer it; a user-level socket is refused', async (t) => {
+  const l = await lab(t);
+  t.is(await socat(`tcp:127.0.0.1:${l.cliPort}`, 'disable server app/b\n'), 'Permission denied\n\n');
+  t.is(await socat(`tcp:127.0.0.1:${l.cliPort}`, 'set server app/b weight 0\n'), 'Permission denied\n\n');
+  t.deepEqual((await whoAnswers(l.webPort, 4)).sort(), ['a', 'a', 'b', 'b'], 'refused commands changed nothing');
+
+  t.is(await socat(`unix:${l.sock}`, 'disable server app/b\n'), '\n');
+  t.deepEqual(await whoAnswers(l.webPort, 4), ['a', 'a', 'a', 'a']);
+  const state = await socat(`unix:${l.sock}`, 'show servers state app\n');
+  t.regex(state, /^1\n# be_id be_name srv_id srv_name /);
+  t.regex(state, /\n\d+ app 2 b 127\.0\.0\.1 0 1 10 10 /, 'b: stopped, forced maintenance');
+  t.regex(await socat(`unix:${l.sock}`, 'show stat\n'), /\napp,b,(?:[^,]*,){15}MAINT,/);
+
+  t.is(await socat(`unix:${l.sock}`, 'enable server app/b; set server app/a weight 0\n'), '\n\n');
+  t.deepEqual(await whoAnswers(l.webPort, 3), ['b', 'b', 'b']);
+  t.is(await socat(`unix:${l.sock}`, 'get weight app/a\n'), '0 (initial 10)\n\n');
+  t.is(await socat(`unix:${l.sock}`, 'set server app/a weight 50%; set server app/a state drain; show cli level\n'), '\n\nadmin\n\n');
+  t.deepEqual(await whoAnswers(l.webPort, 2), ['b', 'b'], 'drain takes no new traffic');
+  t.is(await socat(`unix:${l.sock}`, 'set server app/a state ready; get weight app/a\n'), '\n5 (initial 10)\n\n');
+  t.deepEqual((await whoAnswers(l.webPort, 3)).sort(), ['a', 'b', 'b']);
+  t.is(await socat(`unix:${l.sock}`, 'set server app/a weight 300\n'), 'Absolute weight can only be between 0 and 256 inclusive.\n\n');
+  t.is(await socat(`unix:${l.sock}`, 'disable server app/zz\n'), 'No such server.\n\n');
+  t.is(await socat(`unix:${l.sock}`, 'set server app/a state foo\n'), "'set server <srv> state' expects 'ready', 'drain' and 'maint'.\n\n");
+  t.is(await socat(`unix:${l.sock}`, 'set maxconn frontend www 5; set maxconn global 100; show backend\n'), '\n\n# name\napp\n\n');
+});
+
+test('prompt mode on the unix socket with node:net: "> " after each answer, the session stays until quit', async (t) => {
+  const l = await lab(t);
+  const s = connect({ path: l.sock });
+  let got = '';
+  s.setEncoding('latin1');
+  s.on('data', (d: string) => (got += d));
+  const waitFor = async (suffix: string): Promise<void> => {
+    for (let i = 0; i < 100 && !got.endsWith(suffix); i++) await new Promise((r) => setTimeout(r, 20));
+  };
+  const closed = new Promise<void>((r) => s.on('close', () => r()));
+  s.write('prompt\n');
+  await waitFor('> ');
+  t.is(got, '\n> ');
+  got = '';
+  s.write('show backend;show cli level\n');
+  await waitFor('admin\n\n> ');
+  t.is(got, '# name\napp\n\n> admin\n\n> ');
+  got = '';
+  s.write('bogus\n');
+  await waitFor('\n\n> ');
+  t.true(got.startsWith('Unknown command. Please enter one of the following commands only:\n'));
+  t.regex(got, /\n {2}prompt {34}: toggle interactive mode with prompt\n {2}quit {36}: disconnect\n\n> $/);
+  s.write('quit\n');
+  await closed;
+  t.pass();
+});
+
+test('help lists commands in HAProxy\'s layout; clear counters needs operator, and "all" admin', async (t) => {
+  const l = await lab(t);
+  const help = await socat(`tcp:127.0.0.1:${l.cliPort}`, 'help\n');
+  t.true(help.startsWith('The following commands are valid at this level:\n'));
+  t.true(help.includes('  show stat [desc|json|no-maint|typed|up]*: report counters for each proxy and server\n'));
+  t.true(help.includes("  set server <bk>/<srv> [opts]            : change a server's state, weight, address or ssl\n"));
+  t.is(await socat(`tcp:127.0.0.1:${l.cliPort}`, 'clear counters\n'), 'Permission denied\n\n');
+  t.is(await socat(`unix:${l.sock}`, 'operator; clear counters; clear counters all; show cli level\n'), '\n\nPermission denied\n\noperator\n\n');
+});
