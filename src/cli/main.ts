@@ -9,6 +9,7 @@ import { formatDiagnostic, loadConfig, type Diagnostic } from '../config/index.t
 import { startCluster, type Cluster } from '../../cluster/index.ts';
 import { createEventLogger } from '../events/index.ts';
 import { Engine, StartError, compileRouting } from '../proxy/index.ts';
+import { runCtl } from '../runtime/index.ts';
 import { parseArgs, type CliOptions } from './args.ts';
 import { buildInfo, runningOn } from './build-info.ts';
 import { checkConditionArgument } from './check-condition.ts';
@@ -18,6 +19,8 @@ import { FEATURES } from './features.ts';
 import { fullVersionText, versionText, COMPAT_VERSION } from './version.ts';
 
 export async function main(argv: string[]): Promise<number> {
+  // `hawser ctl CMD...`: a friendly client for the runtime API socket.
+  if (argv[0] === 'ctl') return runCtl(argv.slice(1));
   const parsed = parseArgs(argv, { hostname: hostname() });
   if (!parsed.ok) {
     if (parsed.showVersion) process.stdout.write(versionText(runningOn()));

@@ -8,7 +8,7 @@ import { connect } from 'node:net';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startHawser, type HawserProcess } from '../support/hawser-process.ts';
+import { HAWSER_BIN, startHawser, type HawserProcess } from '../support/hawser-process.ts';
 import { freePorts } from '../support/ports.ts';
 import { httpRequest } from '../support/http-client.ts';
 
@@ -167,4 +167,28 @@ test('help lists commands in HAProxy\'s layout; clear counters needs operator, a
   t.true(help.includes("  set server <bk>/<srv> [opts]            : change a server's state, weight, address or ssl\n"));
   t.is(await socat(`tcp:127.0.0.1:${l.cliPort}`, 'clear counters\n'), 'Permission denied\n\n');
   t.is(await socat(`unix:${l.sock}`, 'operator; clear counters; clear counters all; show cli level\n'), '\n\nPermission denied\n\noperator\n\n');
+});
+
+test('hawser ctl: the same commands from the command line, exit 1 when the socket is unreachable', async (t) => {
+  const { sock } = await lab(t);
+  const ctl = (...args: string[]) =>
+    new Promise<{ code: number; out: string }>((resolve) => {
+      execFile(process.execPath, [HAWSER_BIN, 'ctl', '-S', sock, ...args], { timeout: 5000 }, (err, stdout) =>
+        resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, out: stdout }),
+      );
+    });
+  const info = await ctl('show', 'info');
+  t.is(info.code, 0);
+  t.regex(info.out, /^Name: Hawser$/m);
+  t.regex(info.out, /^node: lb-test$/m);
+  const state = await ctl('disable', 'server', 'app/a');
+  t.is(state.code, 0);
+  const stat = await ctl('show', 'stat');
+  t.regex(stat.out, /^app,a,.*,MAINT,/m);
+  const unreachable = await new Promise<number>((resolve) => {
+    execFile(process.execPath, [HAWSER_BIN, 'ctl', '-S', `${sock}.missing`, 'show', 'info'], { timeout: 5000 }, (err) =>
+      resolve(err ? ((err as { code?: number }).code ?? 1) : 0),
+    );
+  });
+  t.is(unreachable, 1);
 });
