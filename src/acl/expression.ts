@@ -12,7 +12,7 @@ import { type AclKeyword, criterionNames, fetchNames, findFetch } from './fetche
 import type { AclCompileOptions, CompileContext, ConverterDef, FetchDef } from './keyword.ts';
 import { PatternFiles } from './pattern-file.ts';
 import { Sample, type SampleContext, type SampleType, SAMPLE_TYPE_NAMES } from './sample.ts';
-import { suggestion } from './suggest.ts';
+import { suggestion } from '../config/index.ts';
 
 /** HAProxy's is_idchar: what a fetch or converter keyword is made of. */
 function isIdChar(c: number): boolean {

@@ -16,6 +16,7 @@ export type * from './model.ts';
 export { type Diagnostic, CfgCode, formatDiagnostic } from './diagnostics.ts';
 export { parseTime, parseSize, MAX_TIME_MS, MAX_SIZE, type TimeUnit, type UnitResult } from './units.ts';
 export { loadConfig, expandConfigPaths, isConfigFileName } from './load.ts';
+export { suggestion, didYouMean } from './suggest.ts';
 export { parseSources, type ParseOptions, type ParseResult, type SourceText } from './parser.ts';
 export type { ConditionEvaluator } from './conditional.ts';
 

@@ -12,7 +12,7 @@ import { haproxyReason } from './reasons.ts';
 import { compileRuleRegex } from './regex-replace.ts';
 import { errorPageReply, payloadReply } from './reply.ts';
 import { type HttpActionKind, HttpRule, type HttpRulePhase, type RedirectType } from './rule.ts';
-import { suggestion } from './suggest.ts';
+import { suggestion } from '../config/index.ts';
 
 export interface RuleCompileOptions {
   /** Reads `return file` / `lf-file` payloads; throw when the file cannot be read. */
