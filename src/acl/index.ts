@@ -54,3 +54,4 @@ export { castSample, sampleText } from './cast.ts';
 export { MATCH_METHODS, type MatchMethod } from './patterns.ts';
 export { FETCHES, ACL_KEYWORDS, findFetch } from './fetches.ts';
 export { CONVERTERS, findConverter } from './converters.ts';
+export { compileRegex, expandSubst } from './regex.ts';

@@ -25,6 +25,7 @@ export function compileRegex(text: string, icase: boolean): RegExp | string {
 
 /** HAProxy's exp_replace: \0-\9 groups, \xHH bytes, \c the character c. */
 export function expandSubst(subst: string, m: RegExpExecArray): string {
+  if (subst.indexOf('\\') < 0) return subst;
   let out = '';
   for (let i = 0; i < subst.length; i++) {
     const c = subst[i]!;
