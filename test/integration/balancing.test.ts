@@ -6,6 +6,7 @@ import { echoServers } from '../support/backends.ts';
 import { startHawser } from '../support/hawser-process.ts';
 import { freePort } from '../support/ports.ts';
 import { httpRequest } from '../support/http-client.ts';
+import { HTTP_DEFAULTS } from '../support/configs.ts';
 
 async function setup(t: Parameters<typeof startHawser>[0], balance: string, serverOpts: string[] = [], extra = '') {
   const names = serverOpts.map((_, i) => `s${i + 1}`);
@@ -13,12 +14,7 @@ async function setup(t: Parameters<typeof startHawser>[0], balance: string, serv
   const port = await freePort();
   await startHawser(
     t,
-    `defaults
-    mode http
-    timeout connect 1s
-    timeout client 5s
-    timeout server 5s
-frontend www
+    `${HTTP_DEFAULTS}frontend www
     bind 127.0.0.1:${port}
     default_backend app
 backend app

@@ -6,7 +6,7 @@ import test from 'ava';
 import { Agent } from 'node:http';
 import { createHash } from 'node:crypto';
 import { connect } from 'node:net';
-import { echoServers, tcpServer } from '../support/backends.ts';
+import { echoServers, tcpServer, trackConcurrency } from '../support/backends.ts';
 import { startHawser } from '../support/hawser-process.ts';
 import { freePort } from '../support/ports.ts';
 import { httpRequest, rawConnection, rawExchange } from '../support/http-client.ts';
@@ -239,13 +239,7 @@ test('retries then option redispatch move the request to a live server', async (
 
 test('server maxconn queues requests instead of overloading the server', async (t) => {
   const servers = await echoServers(t, ['s1']);
-  let concurrent = 0;
-  let peak = 0;
-  servers[0].server.on('request', (_req, res) => {
-    concurrent++;
-    peak = Math.max(peak, concurrent);
-    res.on('finish', () => concurrent--);
-  });
+  const load = trackConcurrency(servers[0]);
   const port = await freePort();
   await startHawser(
     t,
@@ -260,7 +254,7 @@ backend app
   );
   const replies = await Promise.all(Array.from({ length: 8 }, (_, i) => httpRequest(port, `/slow/100?${i}`)));
   t.true(replies.every((r) => r.status === 200));
-  t.is(peak, 2, 'never more than maxconn at the server');
+  t.is(load.peak, 2, 'never more than maxconn at the server');
 });
 
 test('a response body survives byte-exact through the proxy (hash check)', async (t) => {

@@ -7,18 +7,14 @@ import { echoServers } from '../support/backends.ts';
 import { startHawser } from '../support/hawser-process.ts';
 import { freePort } from '../support/ports.ts';
 import { httpRequest, rawConnection } from '../support/http-client.ts';
+import { HTTP_DEFAULTS } from '../support/configs.ts';
 
 test('deny, return, redirect and header rewrites, with conditions', async (t) => {
   const [app] = await echoServers(t, ['app']);
   const port = await freePort();
   await startHawser(
     t,
-    `defaults
-    mode http
-    timeout connect 1s
-    timeout client 5s
-    timeout server 5s
-frontend www
+    `${HTTP_DEFAULTS}frontend www
     bind 127.0.0.1:${port}
     acl admin path_beg /admin
     http-request deny if admin !{ src 10.0.0.0/8 }
@@ -68,12 +64,7 @@ test('a denied request keeps the connection; http-response deny answers 502 for 
   const port = await freePort();
   await startHawser(
     t,
-    `defaults
-    mode http
-    timeout connect 1s
-    timeout client 5s
-    timeout server 5s
-frontend www
+    `${HTTP_DEFAULTS}frontend www
     bind 127.0.0.1:${port}
     http-request deny if { path /no }
     http-response deny if { status 404 }

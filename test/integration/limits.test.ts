@@ -5,27 +5,17 @@
 import test from 'ava';
 import { connect } from 'node:net';
 import { createServer as createHttpServer } from 'node:http';
-import { echoServers } from '../support/backends.ts';
+import { echoServers, trackConcurrency } from '../support/backends.ts';
 import { startHawser } from '../support/hawser-process.ts';
 import { freePort } from '../support/ports.ts';
 import { httpRequest, rawConnection } from '../support/http-client.ts';
+import { HTTP_DEFAULTS } from '../support/configs.ts';
 
-const DEFAULTS = `defaults
-    mode http
-    timeout connect 1s
-    timeout client 5s
-    timeout server 5s
-`;
+const DEFAULTS = `${HTTP_DEFAULTS}`;
 
 test('frontend maxconn: extra connections wait unread, then are served in turn', async (t) => {
   const servers = await echoServers(t, ['s1']);
-  let concurrent = 0;
-  let peak = 0;
-  servers[0].server.on('request', (_q, res) => {
-    concurrent++;
-    peak = Math.max(peak, concurrent);
-    res.on('finish', () => concurrent--);
-  });
+  const load = trackConcurrency(servers[0]);
   const port = await freePort();
   await startHawser(
     t,
@@ -41,18 +31,12 @@ backend app
   );
   const replies = await Promise.all(Array.from({ length: 6 }, (_, i) => httpRequest(port, `/slow/150?${i}`)));
   t.true(replies.every((r) => r.status === 200));
-  t.is(peak, 2);
+  t.is(load.peak, 2);
 });
 
 test('global maxconn bounds connections across frontends', async (t) => {
   const servers = await echoServers(t, ['s1']);
-  let concurrent = 0;
-  let peak = 0;
-  servers[0].server.on('request', (_q, res) => {
-    concurrent++;
-    peak = Math.max(peak, concurrent);
-    res.on('finish', () => concurrent--);
-  });
+  const load = trackConcurrency(servers[0]);
   const [p1, p2] = [await freePort(), await freePort()];
   await startHawser(
     t,
@@ -72,7 +56,7 @@ backend app
   );
   const replies = await Promise.all(Array.from({ length: 8 }, (_, i) => httpRequest(i % 2 ? p1 : p2, `/slow/150?${i}`)));
   t.true(replies.every((r) => r.status === 200));
-  t.is(peak, 3);
+  t.is(load.peak, 3);
 });
 
 test('timeout queue: a request that waits too long for a slot gets 503', async (t) => {

@@ -10,6 +10,7 @@ import { echoServers, tcpServer } from '../support/backends.ts';
 import { runHawser, startHawser, writeConfig } from '../support/hawser-process.ts';
 import { freePort } from '../support/ports.ts';
 import { httpRequest } from '../support/http-client.ts';
+import { HTTP_DEFAULTS } from '../support/configs.ts';
 
 async function who(port: number, path: string, headers: Record<string, string> = {}): Promise<string> {
   return JSON.parse((await httpRequest(port, path, { headers })).text).server;
@@ -20,12 +21,7 @@ test('acl + use_backend if/unless, anonymous conditions, || and !', async (t) =>
   const port = await freePort();
   await startHawser(
     t,
-    `defaults
-    mode http
-    timeout connect 1s
-    timeout client 5s
-    timeout server 5s
-frontend www
+    `${HTTP_DEFAULTS}frontend www
     bind 127.0.0.1:${port}
     acl is_api path_beg /api/
     acl is_admin path_beg /admin
@@ -57,12 +53,7 @@ test('pattern files (-f) with CIDRs, and use_backend %[req.hdr(host),lower,map(F
   const port = await freePort();
   const cfgFile = writeConfig(
     t,
-    `defaults
-    mode http
-    timeout connect 1s
-    timeout client 5s
-    timeout server 5s
-frontend www
+    `${HTTP_DEFAULTS}frontend www
     bind 127.0.0.1:${port}
     acl blocked src -f BLOCKLIST
     use_backend blocked if blocked { path_beg /private }
@@ -125,12 +116,7 @@ backend other
 test('bad ACLs and rules: file:line, a code, and a did-you-mean, from -c', async (t) => {
   const file = writeConfig(
     t,
-    `defaults
-    mode http
-    timeout connect 1s
-    timeout client 5s
-    timeout server 5s
-frontend www
+    `${HTTP_DEFAULTS}frontend www
     bind 127.0.0.1:1
     acl api path_bge /api/
     use_backend app if nosuchacl

@@ -44,3 +44,15 @@ export async function tcpEchoServer(t: ExecutionContext, banner = ''): Promise<T
     s.pipe(s);
   });
 }
+
+/** Counts how many requests an echo server handles at once; `peak` is the most seen. */
+export function trackConcurrency(es: EchoServer): { readonly peak: number } {
+  let current = 0;
+  const seen = { peak: 0 };
+  es.server.on('request', (_req, res) => {
+    current++;
+    seen.peak = Math.max(seen.peak, current);
+    res.on('finish', () => current--);
+  });
+  return seen;
+}
