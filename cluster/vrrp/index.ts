@@ -1,8 +1,10 @@
 // Public surface of Hawser's VRRP core: the advert codec (v2 and v3, IPv4
 // and IPv6), the receive checks against this router's configuration, the
 // pure state machine (RFC 5798 6.4 plus Fault) and the typed settings of a
-// `vrrp` section for one node. Nothing here opens a socket, arms a real
-// timer or runs `ip`: the transports and address/ARP adapters drive it.
+// `vrrp` section for one node; and the adapters that run it for real:
+// VrrpInstance (timers, transports raw IP 112 or UDP, VIPs with `ip`,
+// gratuitous ARP with `arping`, tracking). The pure modules open no socket,
+// arm no real timer and run no command; the adapters are thin.
 //
 // @example
 //   const { settings, diagnostics } = vrrpSettings(config.vrrp.get('web')!, nodeName);
@@ -66,3 +68,10 @@ export {
   type VrrpTransport,
 } from './settings.ts';
 export { parseIP, parseIPv4, parseIPv6, formatIPv4, formatIPv6, canonicalIP, ipFamily, compareIP } from './ip-address.ts';
+export { trackedPriority, type TrackedObjectState, type TrackedPriority } from './tracking.ts';
+export { VrrpAdapterError, VrrpAdapterCode, isPermissionError } from './adapter-error.ts';
+export type { AdvertTransport, AdvertSink, TransportOptions } from './advert-transport.ts';
+export { openAdvertTransport } from './open-transport.ts';
+export { readInterface, interfaceIsUp, sourceAddress, type InterfaceInfo } from './interface-info.ts';
+export { VirtualAddresses, type VirtualAddressesOptions } from './addresses.ts';
+export { VrrpInstance, type VrrpInstanceOptions, type VrrpInstanceStatus, type BackendHealth } from './instance.ts';

@@ -117,11 +117,13 @@ export async function createLab(t: ExecutionContext, count: number): Promise<Lab
     await must('ip', ['-n', bridgeNs, 'link', 'set', ns, 'master', 'br0', 'up']);
     await must('ip', ['-n', ns, 'link', 'set', 'lo', 'up']);
     await must('ip', ['-n', ns, 'addr', 'add', `${address}/24`, 'dev', 'eth0']);
-    await must('ip', ['-n', ns, 'link', 'set', 'eth0', 'up']);
+    // Before the link is up: its IPv6 link-local address is then usable at once (no DAD wait).
     await must('ip', [
       'netns', 'exec', ns, 'sysctl', '-qw',
       'net.ipv4.conf.all.arp_ignore=1', 'net.ipv4.conf.all.arp_announce=2', 'net.ipv4.ip_nonlocal_bind=1', 'net.ipv6.ip_nonlocal_bind=1',
+      'net.ipv6.conf.eth0.accept_dad=0',
     ]);
+    await must('ip', ['-n', ns, 'link', 'set', 'eth0', 'up']);
     const link = JSON.parse(await must('ip', ['-n', ns, '-j', 'link', 'show', 'eth0'])) as Array<{ address: string }>;
     hosts.push({ ns, address, mac: link[0]!.address });
   }

@@ -1,0 +1,179 @@
+// The virtual addresses of one virtual router on this node: added and
+// removed with iproute2 (`ip addr add/del`), announced with gratuitous ARP
+// (`arping -U`) or, for IPv6, unsolicited Neighbor Advertisements. Every
+// operation is idempotent and they run one after the other in the order
+// asked (remove then add must not be reordered by the time each `ip`
+// takes), while the caller, the state machine's adapter, goes on at once:
+// nothing here blocks the event loop.
+
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { isPermissionError, VrrpAdapterCode, VrrpAdapterError } from './adapter-error.ts';
+import { readInterface } from './interface-info.ts';
+import { sendNeighborAdverts } from './neighbor-advert.ts';
+import type { VrrpVirtualAddress } from './settings.ts';
+
+/** arping blocks about a second per probe; more than this many at once means announcements pile up. */
+const MAX_ARPING_RUNNING = 64;
+const IP_TIMEOUT = 5000;
+const ARPING_TIMEOUT = 5000;
+
+export interface VirtualAddressesOptions {
+  /** The virtual router's name, for messages. */
+  name: string;
+  /** The interface of VIPs that name no `dev`. */
+  interface: string;
+  addresses: readonly VrrpVirtualAddress[];
+  /** An operation failed; the queue goes on. */
+  onError(err: VrrpAdapterError): void;
+}
+
+export class VirtualAddresses {
+  readonly #o: VirtualAddressesOptions;
+  #queue: Promise<void> = Promise.resolve();
+  readonly #arpings = new Set<ChildProcess>();
+  #closed = false;
+  /** What we last asked the kernel for, for `show vrrp`. */
+  held = false;
+
+  constructor(options: VirtualAddressesOptions) {
+    this.#o = options;
+  }
+
+  /** Adds every VIP (after whatever was asked before). */
+  add(): void {
+    this.held = true;
+    this.#enqueue(() => this.#all('add'));
+  }
+
+  /** Removes every VIP that is there. */
+  remove(): void {
+    this.held = false;
+    this.#enqueue(() => this.#all('del'));
+  }
+
+  /** Removes every VIP now and reports failure to the caller: the start-up check (stale VIPs, CAP_NET_ADMIN). */
+  async removeNow(): Promise<void> {
+    this.held = false;
+    await this.#all('del');
+  }
+
+  /** Gratuitous ARP (IPv4) / unsolicited Neighbor Advertisement (IPv6) for every VIP, `count` times, once the operations asked before are done. */
+  announce(count: number): void {
+    this.#enqueue(() => {
+      const v6ByDev = new Map<string, string[]>();
+      for (const v of this.#o.addresses) {
+        const dev = v.dev ?? this.#o.interface;
+        if (v.family === 6) {
+          const list = v6ByDev.get(dev);
+          if (list === undefined) v6ByDev.set(dev, [v.address]);
+          else list.push(v.address);
+          continue;
+        }
+        for (let i = 0; i < count; i++) this.#arping(v);
+      }
+      for (const [dev, targets] of v6ByDev) this.#neighborAdverts(dev, targets, count);
+      return Promise.resolve();
+    });
+  }
+
+  #neighborAdverts(dev: string, targets: string[], count: number): void {
+    if (this.#closed) return;
+    try {
+      const info = readInterface(dev);
+      // Not awaited: like arping, announcing must not hold up the next add or remove.
+      sendNeighborAdverts(dev, info.index, info.mac, targets, count).catch((err: unknown) => this.#o.onError(asAdapterError(err, this.#o.name)));
+    } catch (err) {
+      this.#o.onError(asAdapterError(err, this.#o.name));
+    }
+  }
+
+  /** Resolves when every queued add/remove is done. */
+  async idle(): Promise<void> {
+    let q: Promise<void>;
+    do {
+      q = this.#queue;
+      await q;
+    } while (q !== this.#queue);
+  }
+
+  /** Stops the announcements still running (they are only repeats; the VIPs are handled by remove()). */
+  close(): void {
+    this.#closed = true;
+    for (const c of this.#arpings) c.kill('SIGTERM');
+  }
+
+  #enqueue(op: () => Promise<void>): void {
+    this.#queue = this.#queue.then(op).catch((err: unknown) => this.#o.onError(asAdapterError(err, this.#o.name)));
+  }
+
+  async #all(verb: 'add' | 'del'): Promise<void> {
+    await Promise.all(this.#o.addresses.map((v) => this.#ip(verb, v)));
+  }
+
+  #ip(verb: 'add' | 'del', v: VrrpVirtualAddress): Promise<void> {
+    const dev = v.dev ?? this.#o.interface;
+    const args = [v.family === 4 ? '-4' : '-6', 'addr', verb, `${v.address}/${v.prefix}`, 'dev', dev];
+    if (verb === 'add' && v.label !== undefined) args.push('label', v.label);
+    // Without nodad an IPv6 VIP stays tentative, unbindable, for a second or two.
+    if (verb === 'add' && v.family === 6) args.push('nodad');
+    return new Promise((resolve, reject) => {
+      execFile('ip', args, { timeout: IP_TIMEOUT }, (err, _stdout, stderr) => {
+        if (err === null) return resolve();
+        const text = String(stderr).trim() || err.message;
+        // Idempotent: already there, or already gone.
+        if (verb === 'add' && /File exists/i.test(text)) return resolve();
+        if (verb === 'del' && /Cannot assign requested address|address not found|No such/i.test(text)) return resolve();
+        const what = `'ip ${args.join(' ')}'`;
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
+          return reject(new VrrpAdapterError(VrrpAdapterCode.COMMAND, `vrrp '${this.#o.name}': ${what}: 'ip' (iproute2) is not installed`, { cause: err }));
+        }
+        if (isPermissionError({ message: text })) {
+          return reject(
+            new VrrpAdapterError(
+              VrrpAdapterCode.NO_CAP_NET_ADMIN,
+              `vrrp '${this.#o.name}': ${what} was refused: managing virtual addresses needs CAP_NET_ADMIN (run as root, or grant CAP_NET_ADMIN and CAP_NET_RAW, e.g. AmbientCapabilities= in the systemd unit)`,
+              { cause: err },
+            ),
+          );
+        }
+        reject(new VrrpAdapterError(VrrpAdapterCode.COMMAND, `vrrp '${this.#o.name}': ${what} failed: ${text}`, { cause: err }));
+      });
+    });
+  }
+
+  #arping(v: VrrpVirtualAddress): void {
+    if (this.#closed || this.#arpings.size >= MAX_ARPING_RUNNING) return;
+    const dev = v.dev ?? this.#o.interface;
+    const child = spawn('arping', ['-U', '-c', '1', '-I', dev, v.address], { stdio: ['ignore', 'ignore', 'pipe'], timeout: ARPING_TIMEOUT });
+    this.#arpings.add(child);
+    let stderr = '';
+    child.stderr!.setEncoding('utf8');
+    child.stderr!.on('data', (d: string) => {
+      if (stderr.length < 1000) stderr += d;
+    });
+    child.on('error', (err) => {
+      this.#arpings.delete(child);
+      const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
+      this.#o.onError(
+        new VrrpAdapterError(
+          VrrpAdapterCode.COMMAND,
+          `vrrp '${this.#o.name}': gratuitous ARP for ${v.address}: ${missing ? "'arping' (iputils-arping) is not installed; neighbours will learn the move only when their ARP entries expire" : err.message}`,
+          { cause: err },
+        ),
+      );
+    });
+    child.on('close', (code) => {
+      this.#arpings.delete(child);
+      // iputils arping -U exits 1 when nobody answers, which is the normal case for an announcement.
+      if (code !== null && code > 1 && !this.#closed) {
+        this.#o.onError(
+          new VrrpAdapterError(VrrpAdapterCode.COMMAND, `vrrp '${this.#o.name}': 'arping -U -c 1 -I ${dev} ${v.address}' failed (${code}): ${stderr.trim()}`),
+        );
+      }
+    });
+  }
+}
+
+function asAdapterError(err: unknown, name: string): VrrpAdapterError {
+  return err instanceof VrrpAdapterError ? err : new VrrpAdapterError(VrrpAdapterCode.COMMAND, `vrrp '${name}': ${(err as Error)?.message ?? String(err)}`, { cause: err });
+}

@@ -1,0 +1,432 @@
+// One virtual router running for real: the pure state machine driven by
+// monotonic timers, a transport (raw IP 112 or UDP), the VIP/ARP adapter and
+// the tracking probes. Actions are applied in the order the machine gives
+// them and synchronously (a re-armed timer never fires for its old time).
+// Every transition is one log line with `event: 'vrrp-transition'` and its
+// reason; counters and a status snapshot feed `show vrrp` and metrics.
+//
+// @example
+//   const vr = await VrrpInstance.start({ settings, events, backends });
+//   vr.status().state;  // 'Backup'
+//   await vr.stop();    // priority 0 if Master, VIPs removed, socket closed
+
+import type { EventLogger } from '../../src/events/index.ts';
+import { VrrpAdapterError } from './adapter-error.ts';
+import type { AdvertSink, AdvertTransport, TransportOptions } from './advert-transport.ts';
+import { VirtualAddresses } from './addresses.ts';
+import type { VrrpAdvertFields, VrrpDecodeResult } from './codec.ts';
+import type { VrrpDrop } from './drop.ts';
+import { interfaceIsUp, readInterface, sourceAddress } from './interface-info.ts';
+import { runNotify } from './notify.ts';
+import { openAdvertTransport } from './open-transport.ts';
+import { checkReceivedAdvert, type ReceiveContext } from './receive-check.ts';
+import type { VrrpSettings } from './settings.ts';
+import { VrrpStateMachine, type VrrpAction, type VrrpClock, type VrrpState, type VrrpTimer, type VrrpTransitionReason } from './state-machine.ts';
+import { trackedPriority, type TrackedObjectState, type TrackedPriority } from './tracking.ts';
+
+/** What the engine tells the cluster about its backends (HAProxy's nbsrv). */
+export interface BackendHealth {
+  /** Servers able to take traffic now; undefined for a backend that does not exist. */
+  usableServers(backend: string): number | undefined;
+}
+
+export interface VrrpInstanceOptions {
+  settings: VrrpSettings;
+  events: EventLogger;
+  /** Default: openAdvertTransport (raw or UDP as the settings say). */
+  openTransport?(options: TransportOptions): Promise<AdvertTransport>;
+  backends?: BackendHealth;
+  clock?: VrrpClock;
+}
+
+export interface VrrpInstanceStatus {
+  name: string;
+  interface: string;
+  vrid: number;
+  version: 2 | 3;
+  transport: 'raw' | 'udp';
+  state: VrrpState;
+  configuredPriority: number;
+  /** After tracking. */
+  priority: number;
+  fault: boolean;
+  /** Why the priority differs from the configured one, or why in Fault. */
+  trackingReason: string | undefined;
+  sourceAddress: string;
+  masterAddress: string | undefined;
+  masterPriority: number | undefined;
+  /** ms */
+  advertInterval: number;
+  masterAdverInterval: number;
+  skewTime: number;
+  masterDownInterval: number;
+  virtualAddresses: string[];
+  /** We asked the kernel to hold the VIPs. */
+  holdingAddresses: boolean;
+  advertsSent: number;
+  advertsReceived: number;
+  transitions: number;
+  lastTransition: { from: VrrpState; to: VrrpState; reason: VrrpTransitionReason; at: string } | undefined;
+  /** Packets not used, by code (HAWSER_VRRP_...), including normal ones (another VRID). */
+  drops: Record<string, number>;
+  /** Drops that are errors (bad packets, mismatched configuration). */
+  receiveErrors: number;
+  transportErrors: number;
+  addressErrors: number;
+}
+
+/** How often a drop code is logged again while it keeps happening. */
+const DROP_LOG_INTERVAL = 10_000;
+const TIMERS: readonly VrrpTimer[] = ['adver', 'master-down', 'garp'];
+
+export class VrrpInstance implements AdvertSink {
+  readonly #s: VrrpSettings;
+  readonly #events: EventLogger;
+  readonly #clock: VrrpClock;
+  readonly #backends: BackendHealth | undefined;
+  readonly #addresses: VirtualAddresses;
+  readonly #timers = new Map<VrrpTimer, NodeJS.Timeout>();
+  readonly #fire: Record<VrrpTimer, () => void>;
+  #machine!: VrrpStateMachine;
+  #transport!: AdvertTransport;
+  #ctx!: ReceiveContext;
+  #advert!: VrrpAdvertFields;
+  #trackTimer: NodeJS.Timeout | undefined;
+  #tracked: TrackedPriority;
+  /** Between start-up of the machine and stop(): packets and timers are handled only then. */
+  #running = false;
+  #stopped = false;
+
+  #advertsSent = 0;
+  #advertsReceived = 0;
+  #transitions = 0;
+  #lastTransition: VrrpInstanceStatus['lastTransition'];
+  readonly #drops = new Map<string, number>();
+  readonly #dropLogged = new Map<string, { at: number; count: number }>();
+  #receiveErrors = 0;
+  #transportErrors = 0;
+  #addressErrors = 0;
+  #lastTransportError = { message: '', at: 0 };
+  readonly #mismatched = new Set<string>();
+
+  private constructor(options: VrrpInstanceOptions) {
+    this.#s = options.settings;
+    this.#events = options.events;
+    this.#clock = options.clock ?? performance;
+    this.#backends = options.backends;
+    this.#tracked = { priority: this.#s.priority, fault: false, reason: undefined };
+    this.#fire = { adver: () => this.#onTimer('adver'), 'master-down': () => this.#onTimer('master-down'), garp: () => this.#onTimer('garp') };
+    this.#addresses = new VirtualAddresses({
+      name: this.#s.name,
+      interface: this.#s.interface,
+      addresses: this.#s.virtualAddresses,
+      onError: (err) => this.#addressError(err),
+    });
+  }
+
+  /** Opens everything, then starts the state machine. Throws VrrpAdapterError (missing interface, capability) with nothing left open. */
+  static async start(options: VrrpInstanceOptions): Promise<VrrpInstance> {
+    const vr = new VrrpInstance(options);
+    await vr.#open(options);
+    return vr;
+  }
+
+  async #open(options: VrrpInstanceOptions): Promise<void> {
+    const s = this.#s;
+    const iface = readInterface(s.interface);
+    // A master killed without cleaning up leaves its VIPs behind; this is also where a missing CAP_NET_ADMIN shows.
+    await this.#addresses.removeNow();
+    const vips = s.virtualAddresses.map((v) => v.address);
+    const source = sourceAddress(iface, s.family, vips, s.unicast?.source);
+    const open = options.openTransport ?? openAdvertTransport;
+    this.#transport = await open({ settings: s, iface, sourceAddress: source, sink: this });
+    this.#ctx = {
+      vrid: s.vrid,
+      version: s.version,
+      priority: s.priority,
+      advertInterval: s.advertInterval,
+      advertisedAddresses: s.advertisedAddresses,
+      unicast: s.unicast,
+      primaryAddress: source,
+    };
+    if (s.authentication !== undefined) this.#ctx.authentication = s.authentication;
+    this.#advert = { version: s.version, vrid: s.vrid, priority: s.priority, interval: s.advertInterval, addresses: s.advertisedAddresses };
+    if (s.version === 2 && s.authentication !== undefined) {
+      this.#advert.authType = 1;
+      this.#advert.authPassword = s.authentication.password;
+    }
+    this.#machine = new VrrpStateMachine(
+      {
+        version: s.version,
+        priority: s.priority,
+        advertInterval: s.advertInterval,
+        primaryAddress: source,
+        preempt: s.preempt,
+        preemptDelay: s.preemptDelay,
+        garp: s.garp,
+      },
+      this.#clock,
+    );
+    this.#warnUntracked();
+    this.#track(true);
+    this.#events.info(
+      {
+        event: 'vrrp-start',
+        vrrp: s.name,
+        vrid: s.vrid,
+        version: s.version,
+        interface: s.interface,
+        transport: this.#transport.kind,
+        source,
+        priority: s.priority,
+        advertInterval: s.advertInterval,
+      },
+      `VRRP ${s.name}: VRID ${s.vrid} v${s.version} on ${s.interface} from ${source} (${this.#transport.kind}), priority ${s.priority}, adverts every ${s.advertInterval} ms`,
+    );
+    this.#running = true;
+    this.#apply(this.#machine.handle({ kind: 'startup' }));
+    const period = Math.min(1000, Math.max(50, s.advertInterval));
+    this.#trackTimer = setInterval(() => this.#track(false), period);
+  }
+
+  /** Leaves the virtual router: priority 0 when Master (backups take over after Skew_Time), VIPs removed, socket closed. */
+  async stop(): Promise<void> {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    this.#running = false;
+    clearInterval(this.#trackTimer);
+    this.#apply(this.#machine.handle({ kind: 'shutdown' }));
+    for (const t of TIMERS) this.#clearTimer(t);
+    if (this.#addresses.held) this.#addresses.remove();
+    await Promise.all([this.#transport.flush(), this.#addresses.idle()]);
+    this.#addresses.close();
+    await this.#transport.close();
+    const st = this.status();
+    this.#events.info(
+      {
+        event: 'vrrp-stop',
+        vrrp: st.name,
+        vrid: st.vrid,
+        advertsSent: st.advertsSent,
+        advertsReceived: st.advertsReceived,
+        transitions: st.transitions,
+        drops: st.drops,
+        receiveErrors: st.receiveErrors,
+        transportErrors: st.transportErrors,
+        addressErrors: st.addressErrors,
+      },
+      `VRRP ${st.name}: stopped after ${st.advertsSent} adverts sent, ${st.advertsReceived} received, ${st.receiveErrors} bad packets`,
+    );
+  }
+
+  status(): VrrpInstanceStatus {
+    const m = this.#machine;
+    return {
+      name: this.#s.name,
+      interface: this.#s.interface,
+      vrid: this.#s.vrid,
+      version: this.#s.version,
+      transport: this.#transport.kind,
+      state: m.state,
+      configuredPriority: m.configuredPriority,
+      priority: m.priority,
+      fault: m.fault,
+      trackingReason: this.#tracked.reason,
+      sourceAddress: this.#transport.sourceAddress,
+      masterAddress: m.masterAddress,
+      masterPriority: m.masterPriority,
+      advertInterval: this.#s.advertInterval,
+      masterAdverInterval: m.masterAdverInterval,
+      skewTime: m.skewTime,
+      masterDownInterval: m.masterDownInterval,
+      virtualAddresses: this.#s.virtualAddresses.map((v) => `${v.address}/${v.prefix}`),
+      holdingAddresses: this.#addresses.held,
+      advertsSent: this.#advertsSent,
+      advertsReceived: this.#advertsReceived,
+      transitions: this.#transitions,
+      lastTransition: this.#lastTransition,
+      drops: Object.fromEntries(this.#drops),
+      receiveErrors: this.#receiveErrors,
+      transportErrors: this.#transportErrors,
+      addressErrors: this.#addressErrors,
+    };
+  }
+
+  // AdvertSink
+
+  received(result: VrrpDecodeResult): void {
+    if (!this.#running) return;
+    if (!result.ok) return this.#drop(result.drop, undefined);
+    const verdict = checkReceivedAdvert(result.advert, result.source, this.#ctx);
+    if (!verdict.accept) return this.#drop(verdict.drop, result.source);
+    this.#advertsReceived++;
+    const a = result.advert;
+    if (verdict.addressMismatch || verdict.intervalMismatch) this.#mismatch(result.source, a.addresses, a.interval, verdict);
+    else if (this.#mismatched.size > 0) this.#mismatched.delete(result.source);
+    const master = this.#machine.masterAddress;
+    this.#apply(this.#machine.handle({ kind: 'advert', priority: a.priority, maxAdvertInterval: a.interval, srcAddr: result.source }));
+    const m = this.#machine;
+    if (m.state === 'Backup' && m.masterAddress !== master && m.masterAddress === result.source) {
+      this.#events.info(
+        { event: 'vrrp-master', vrrp: this.#s.name, vrid: this.#s.vrid, master: result.source, priority: a.priority },
+        `VRRP ${this.#s.name}: the master is ${result.source} (priority ${a.priority})`,
+      );
+    }
+  }
+
+  transportError(err: Error): void {
+    this.#transportErrors++;
+    // A send failing at every advert would otherwise log ten lines a second.
+    const now = this.#clock.now();
+    if (err.message === this.#lastTransportError.message && now - this.#lastTransportError.at < DROP_LOG_INTERVAL) return;
+    this.#lastTransportError = { message: err.message, at: now };
+    this.#events.error({ event: 'vrrp-transport-error', vrrp: this.#s.name, code: (err as { code?: string }).code, err: err.message }, `VRRP ${this.#s.name}: ${err.message}`);
+  }
+
+  // Actions
+
+  #apply(actions: readonly VrrpAction[]): void {
+    for (const a of actions) {
+      switch (a.kind) {
+        case 'transition':
+          this.#transition(a.from, a.to, a.reason, a.message);
+          break;
+        case 'send-advert':
+          this.#advert.priority = a.priority;
+          this.#transport.send(this.#advert);
+          this.#advertsSent++;
+          break;
+        case 'add-vips':
+          this.#addresses.add();
+          break;
+        case 'remove-vips':
+          this.#addresses.remove();
+          break;
+        case 'announce':
+          this.#addresses.announce(a.count);
+          break;
+        case 'arm-timer':
+          this.#clearTimer(a.timer);
+          // Never early: the machine treats a timer event as "the time has come".
+          this.#timers.set(a.timer, setTimeout(this.#fire[a.timer], Math.max(0, Math.ceil(a.at - this.#clock.now()))));
+          break;
+        case 'cancel-timer':
+          this.#clearTimer(a.timer);
+          break;
+      }
+    }
+  }
+
+  #clearTimer(timer: VrrpTimer): void {
+    const h = this.#timers.get(timer);
+    if (h !== undefined) {
+      clearTimeout(h);
+      this.#timers.delete(timer);
+    }
+  }
+
+  #onTimer(timer: VrrpTimer): void {
+    this.#timers.delete(timer);
+    if (!this.#running) return;
+    this.#apply(this.#machine.handle({ kind: 'timer', timer }));
+  }
+
+  #transition(from: VrrpState, to: VrrpState, reason: VrrpTransitionReason, message: string): void {
+    this.#transitions++;
+    this.#lastTransition = { from, to, reason, at: new Date().toISOString() };
+    const m = this.#machine;
+    const fields = {
+      event: 'vrrp-transition',
+      vrrp: this.#s.name,
+      vrid: this.#s.vrid,
+      from,
+      to,
+      reason,
+      priority: m.priority,
+      master: to === 'Master' ? this.#transport.sourceAddress : m.masterAddress,
+    };
+    const line = `VRRP ${this.#s.name}: ${from} -> ${to} (${reason}): ${message}`;
+    if (to === 'Fault') this.#events.warn(fields, line);
+    else this.#events.info(fields, line);
+    runNotify(this.#s.notify, this.#s.name, to, m.priority, (msg) =>
+      this.#events.warn({ event: 'vrrp-notify-error', vrrp: this.#s.name }, `VRRP ${this.#s.name}: ${msg}`),
+    );
+  }
+
+  #drop(drop: VrrpDrop, source: string | undefined): void {
+    this.#drops.set(drop.code, (this.#drops.get(drop.code) ?? 0) + 1);
+    if (drop.error) this.#receiveErrors++;
+    // One line when a kind of bad packet starts, then one per interval with the count, not one per packet.
+    const now = this.#clock.now();
+    const logged = this.#dropLogged.get(drop.code);
+    if (logged !== undefined && now - logged.at < DROP_LOG_INTERVAL) {
+      logged.count++;
+      return;
+    }
+    const since = logged?.count ?? 0;
+    this.#dropLogged.set(drop.code, { at: now, count: 0 });
+    const fields = { event: 'vrrp-drop', vrrp: this.#s.name, code: drop.code, source, total: this.#drops.get(drop.code), suppressed: since };
+    const line = `VRRP ${this.#s.name}: packet dropped${source !== undefined ? ` from ${source}` : ''}: ${drop.message}${since > 0 ? ` (${since} more since the last report)` : ''}`;
+    if (drop.error) this.#events.warn(fields, line);
+    else this.#events.debug(fields, line);
+  }
+
+  #mismatch(source: string, addresses: readonly string[], interval: number, v: { addressMismatch: boolean; intervalMismatch: boolean }): void {
+    if (this.#mismatched.has(source)) return;
+    this.#mismatched.add(source);
+    const what: string[] = [];
+    if (v.addressMismatch) what.push(`addresses [${addresses.join(', ')}], ours [${this.#s.advertisedAddresses.join(', ')}]`);
+    if (v.intervalMismatch) what.push(`interval ${interval} ms, ours ${this.#s.advertInterval} ms`);
+    this.#events.warn(
+      { event: 'vrrp-mismatch', vrrp: this.#s.name, source, addressMismatch: v.addressMismatch, intervalMismatch: v.intervalMismatch },
+      `VRRP ${this.#s.name}: ${source} advertises ${what.join('; ')}`,
+    );
+  }
+
+  #addressError(err: VrrpAdapterError): void {
+    this.#addressErrors++;
+    this.#events.error({ event: 'vrrp-address-error', vrrp: this.#s.name, code: err.code }, err.message);
+  }
+
+  // Tracking
+
+  #warnUntracked(): void {
+    for (const t of this.#s.tracks) {
+      const unsupported = t.kind === 'script' || t.kind === 'file' || (t.kind === 'backend' && this.#backends === undefined);
+      if (unsupported) {
+        this.#events.warn(
+          { event: 'vrrp-track-unsupported', vrrp: this.#s.name, track: t.kind },
+          `VRRP ${this.#s.name}: ${t.pos.file}:${t.pos.line}: track-${t.kind} is not evaluated yet and is ignored`,
+        );
+      }
+    }
+  }
+
+  #trackStates(): TrackedObjectState[] {
+    // The router's own interface is always tracked: down means Fault, as keepalived does.
+    const states: TrackedObjectState[] = [{ label: `interface ${this.#s.interface}`, weight: 0, ok: interfaceIsUp(this.#s.interface) }];
+    for (const t of this.#s.tracks) {
+      if (t.kind === 'interface') states.push({ label: `interface ${t.name}`, weight: t.weight, ok: interfaceIsUp(t.name) });
+      else if (t.kind === 'backend' && this.#backends !== undefined) {
+        const n = this.#backends.usableServers(t.name);
+        states.push({ label: `backend ${t.name}`, weight: t.weight, ok: n !== undefined && n > 0 });
+      }
+    }
+    return states;
+  }
+
+  #track(initial: boolean): void {
+    if (this.#stopped) return;
+    const next = trackedPriority(this.#s.priority, this.#trackStates());
+    const prev = this.#tracked;
+    if (!initial && next.priority === prev.priority && next.fault === prev.fault) return;
+    this.#tracked = next;
+    if (initial && next.priority === this.#s.priority && !next.fault) return;
+    this.#events.info(
+      { event: 'vrrp-tracking', vrrp: this.#s.name, priority: next.priority, fault: next.fault, reason: next.reason },
+      `VRRP ${this.#s.name}: priority ${next.priority}${next.fault ? ', fault' : ''}${next.reason !== undefined ? ` (${next.reason})` : ' (tracked objects fine)'}`,
+    );
+    const event = { kind: 'tracking' as const, priority: next.priority, fault: next.fault };
+    this.#apply(this.#machine.handle(next.reason !== undefined ? { ...event, reason: next.reason } : event));
+  }
+}
