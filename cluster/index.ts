@@ -9,7 +9,7 @@
 //   cluster.status().vrrp[0].state;   // 'Backup'
 //   await cluster.stop(true);         // priority 0 sent, VIPs removed
 
-import { formatDiagnostic, type Config } from '../src/config/index.ts';
+import { formatDiagnostic, type Config, type Diagnostic } from '../src/config/index.ts';
 import type { EventLogger } from '../src/events/index.ts';
 import {
   vrrpSettings,
@@ -20,8 +20,23 @@ import {
   type VrrpInstanceStatus,
   type VrrpSettings,
 } from './vrrp/index.ts';
+import type { Command } from '../src/runtime/index.ts';
+import { showVrrp } from './vrrp/show-vrrp.ts';
 
 export { VrrpAdapterCode, VrrpAdapterError, type BackendHealth, type VrrpInstanceStatus } from './vrrp/index.ts';
+
+/** The runtime API commands the cluster part adds (`show vrrp`). */
+export function clusterCommands(cluster: Cluster): Command[] {
+  return [
+    {
+      words: ['show', 'vrrp'],
+      usage: 'show vrrp',
+      help: 'show the state of every VRRP instance',
+      level: 'user',
+      run: () => showVrrp(cluster.status().vrrp),
+    },
+  ];
+}
 
 export interface ClusterOptions {
   /** Backend health for `track-backend`; without it those lines are ignored (with a warning). */
@@ -41,6 +56,16 @@ export interface Cluster {
    */
   stop(graceful: boolean): Promise<void>;
   status(): ClusterStatus;
+}
+
+/**
+ * Every problem in the `vrrp` sections as this node reads them, for
+ * `hawser -c` (the same checks start-up makes, without opening anything).
+ */
+export function checkCluster(config: Config, nodeName: string): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const section of config.vrrp.values()) out.push(...vrrpSettings(section, nodeName).diagnostics);
+  return out;
 }
 
 /**

@@ -199,6 +199,7 @@ class SettingsReader {
     let preemptDelaySeen: Entry | undefined;
     let checksumSeen: Entry | undefined;
     let authSeen: Entry | undefined;
+    let sourceLine: Entry | undefined;
     for (const e of s.entries) {
       switch (e.keyword) {
         case 'preempt':
@@ -252,6 +253,7 @@ class SettingsReader {
         case 'unicast-source': {
           const a = this.address(e, e.args[0]);
           if (a !== undefined) (out.unicast ??= { peers: [] }).source = a;
+          sourceLine = e;
           break;
         }
         case 'unicast-peer':
@@ -295,13 +297,13 @@ class SettingsReader {
       }
     }
 
-    this.crossChecks(out, { preemptDelaySeen, checksumSeen, authSeen });
+    this.crossChecks(out, { preemptDelaySeen, checksumSeen, authSeen, sourceLine });
     return { settings: this.#errors === 0 ? out : undefined, diagnostics: this.diagnostics };
   }
 
   crossChecks(
     out: VrrpSettings,
-    seen: { preemptDelaySeen?: Entry; checksumSeen?: Entry; authSeen?: Entry },
+    seen: { preemptDelaySeen?: Entry; checksumSeen?: Entry; authSeen?: Entry; sourceLine?: Entry },
   ): void {
     const s = this.#s;
     const sourceFamily = out.unicast?.source !== undefined ? ipFamily(out.unicast.source) : undefined;
@@ -326,7 +328,8 @@ class SettingsReader {
         if (ipFamily(p) !== out.family) this.error(s.pos, CfgCode.BAD_VALUE, `unicast peer ${p} is not IPv${out.family} like the adverts`);
       }
       if (out.unicast.peers.length === 0) {
-        this.error(s.pos, CfgCode.INCOMPLETE, "'unicast-src-ip' without any 'unicast-peer': nobody would hear the adverts");
+        const where = seen.sourceLine?.pos ?? s.pos;
+        this.error(where, CfgCode.INCOMPLETE, `'${seen.sourceLine?.keyword ?? 'unicast-source'}' without any 'unicast-peer': nobody would hear the adverts`);
       }
     }
     if (!out.preempt && seen.preemptDelaySeen !== undefined && out.preemptDelay > 0) {

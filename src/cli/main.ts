@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { unlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { formatDiagnostic, loadConfig, type Diagnostic } from '../config/index.ts';
-import { startCluster, type Cluster } from '../../cluster/index.ts';
+import { checkCluster, clusterCommands, startCluster, type Cluster } from '../../cluster/index.ts';
 import { createEventLogger } from '../events/index.ts';
 import { Engine, StartError, compileRouting } from '../proxy/index.ts';
 import { runCtl } from '../runtime/index.ts';
@@ -63,6 +63,7 @@ export async function main(argv: string[]): Promise<number> {
   // ACLs and switching rules compile against the whole configuration (backends known).
   const routing = config !== undefined ? compileRouting(config) : undefined;
   if (routing !== undefined) diagnostics.push(...routing.diagnostics);
+  if (config !== undefined) diagnostics.push(...checkCluster(config, config.localName ?? opts.localPeer));
   printDiagnostics(diagnostics, opts);
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
   const warnings = diagnostics.length - errors;
@@ -107,6 +108,7 @@ export async function main(argv: string[]): Promise<number> {
     await engine.stop(false).catch(() => {});
     return 1;
   }
+  engine.runtime.registry.add(...clusterCommands(cluster));
   const pidFile = opts.pidFile ?? config.global.pidfile;
   if (pidFile !== undefined) writeFileSync(pidFile, `${process.pid}\n`);
   // -sf / -st: the old processes finish (or stop) once we serve.

@@ -235,3 +235,20 @@ listen tcp
   t.is(await p.stop('SIGTERM'), 0);
   t.true(Date.now() - t0 < 3000, 'graceful stop did not hang');
 });
+
+test('-c checks vrrp sections as the node named by -L reads them', async (t) => {
+  const file = writeConfig(
+    t,
+    `vrrp web
+    interface eth0
+    virtual-router-id 51
+    priority lb1 150 lb2 100
+    advert-interval 100ms
+    virtual-ipaddress 192.0.2.100/32
+    unicast-source 192.0.2.11
+`,
+  );
+  const p = runHawser(t, ['-c', '-f', file, '-L', 'lb1']);
+  t.is(await p.exited, 1);
+  t.regex(p.stderr.join('\n'), new RegExp(`${file}:7: .*unicast-peer`));
+});

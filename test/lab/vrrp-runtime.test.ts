@@ -1,0 +1,39 @@
+// `show vrrp` on the runtime socket of each node, with one identical config
+// file: each node's socket path comes from its own name (${HAPROXY_LOCALPEER}).
+
+import test from 'ava';
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { isTransition, startHawser, tempDir, writeFile } from './lab-process.ts';
+import { createLab, type LabHost } from './netns.ts';
+import { hawserConfig } from './vrrp-config.ts';
+
+function socat(path: string, input: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const c = execFile('socat', ['-t', '2', 'stdio', `unix:${path}`], { timeout: 5000 }, (err, out) => (err ? reject(err) : resolve(out)));
+    c.stdin!.end(input);
+  });
+}
+
+test('show vrrp: state, priorities and counters of each node', async (t) => {
+  const lab = await createLab(t, 2);
+  const [h1, h2] = lab.hosts as [LabHost, LabHost];
+  const dir = tempDir(t);
+  const text = hawserConfig({ priorities: { lb1: 150, lb2: 100 }, advertInterval: 100 }).replace(
+    'global\n',
+    `global\n    stats socket "${dir}/\${HAPROXY_LOCALPEER}.sock" mode 600 level admin\n`,
+  );
+  const cfg = writeFile(dir, 'hawser.cfg', text);
+  const [lb1] = await Promise.all([startHawser(t, h1, cfg, 'lb1'), startHawser(t, h2, cfg, 'lb2')]);
+  await lb1.waitFor('lb1 Master', (_l, e) => isTransition(e, 'Master'), 3000);
+  await new Promise((r) => setTimeout(r, 300));
+  const one = await socat(join(dir, 'lb1.sock'), 'show vrrp\n');
+  const two = await socat(join(dir, 'lb2.sock'), 'show vrrp\n');
+  t.regex(one, /^vrrp: web$/m);
+  t.regex(one, /^state: MASTER$/m);
+  t.regex(one, /^priority: 150$/m);
+  t.regex(two, /^state: BACKUP$/m);
+  t.regex(two, /^master: 10\.99\.0\.\d+ priority 150$/m);
+  const received = Number(/^adverts_received: (\d+)$/m.exec(two)?.[1]);
+  t.true(received > 0, 'the backup counts the adverts it hears');
+});
