@@ -252,3 +252,32 @@ test('-c checks vrrp sections as the node named by -L reads them', async (t) => 
   t.is(await p.exited, 1);
   t.regex(p.stderr.join('\n'), new RegExp(`${file}:7: .*unicast-peer`));
 });
+
+test('stats socket fd@N: the runtime API on a socket inherited from the parent', async (t) => {
+  const listener = createServer();
+  await new Promise<void>((r) => listener.listen({ host: '127.0.0.1', port: 0 }, () => r()));
+  t.teardown(() => listener.close());
+  const port = (listener.address() as { port: number }).port;
+  const fd = (listener as unknown as { _handle: { fd: number } })._handle.fd;
+  const file = writeConfig(t, 'global\n    stats socket fd@3 level admin\n    node inherited\n');
+  const child = spawn(process.execPath, [HAWSER_BIN, '-f', file], { stdio: ['ignore', 'pipe', 'pipe', fd] });
+  t.teardown(() => child.kill('SIGKILL'));
+  await new Promise<void>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d) => {
+      out += d;
+      if (out.includes('"event":"ready"')) resolve();
+    });
+    child.on('exit', (c) => reject(new Error(`exited ${c}`)));
+  });
+  listener.close();
+  const answer = await new Promise<string>((resolve) => {
+    let got = '';
+    const s = connect({ host: '127.0.0.1', port });
+    s.on('data', (d) => (got += d));
+    s.on('close', () => resolve(got));
+    s.on('error', () => resolve(got));
+    s.end('show info\n');
+  });
+  t.regex(answer, /^node: inherited$/m);
+});
