@@ -2,7 +2,7 @@
 # The Debian packages the tests drive as real references and real servers.
 # Installs what is missing when run as root; otherwise names what to install.
 set -eu
-PACKAGES="haproxy wrk socat curl openssl redis-server mariadb-server postgresql iproute2 procps keepalived iputils-arping"
+PACKAGES="haproxy wrk socat curl openssl redis-server mariadb-server postgresql iproute2 procps keepalived iputils-arping systemd python3"
 missing=""
 for p in $PACKAGES; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"

@@ -5,9 +5,19 @@
 import { spawn } from 'node:child_process';
 import { unlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { formatDiagnostic, loadConfig, type Diagnostic } from '../config/index.ts';
+import { formatDiagnostic, loadConfig, type Config, type Diagnostic } from '../config/index.ts';
 import { checkCluster, clusterCommands, startCluster, type Cluster } from '../../cluster/index.ts';
 import { createEventLogger } from '../events/index.ts';
+import {
+  Reloader,
+  SystemdNotifier,
+  Watchdog,
+  debugDevLoop,
+  readyStatus,
+  summarize,
+  watchdogInterval,
+  type CheckedConfig,
+} from '../lifecycle/index.ts';
 import { Engine, StartError, compileRouting } from '../proxy/index.ts';
 import { runCtl } from '../runtime/index.ts';
 import { parseArgs, type CliOptions } from './args.ts';
@@ -54,15 +64,7 @@ export async function main(argv: string[]): Promise<number> {
     default:
       break;
   }
-  const { config, diagnostics } = await loadConfig(opts.configFiles, {
-    env: process.env,
-    localName: opts.localPeer,
-    // `.if` / `.elif` use the same condition language as -cc.
-    condition: (expr, env) => evalCondition(expr, { version: COMPAT_VERSION, features: FEATURES.flags, env }),
-  });
-  // ACLs and switching rules compile against the whole configuration (backends known).
-  const routing = config !== undefined ? compileRouting(config) : undefined;
-  if (routing !== undefined) diagnostics.push(...routing.diagnostics);
+  const { config, routing, diagnostics } = await checkedConfig(opts);
   if (config !== undefined) diagnostics.push(...checkCluster(config, config.localName ?? opts.localPeer));
   printDiagnostics(diagnostics, opts);
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
@@ -75,10 +77,7 @@ export async function main(argv: string[]): Promise<number> {
     if (!opts.quiet) process.stdout.write('Configuration file is valid\n');
     return 0;
   }
-  if (opts.maxconn !== undefined) config.global.maxconn = opts.maxconn;
-  if (opts.maxpconn !== undefined) {
-    for (const fe of config.frontends.values()) fe.maxconn ??= opts.maxpconn;
-  }
+  applyCommandLineLimits(config, opts);
   if (opts.memoryLimitMegs !== undefined && !opts.quiet) {
     // Node sizes its heap at start-up; a limit cannot be applied from inside.
     process.stderr.write(
@@ -121,6 +120,24 @@ export async function main(argv: string[]): Promise<number> {
       }
     }
   }
+  // Under systemd: READY=1 once every listener is bound, and the watchdog from then on.
+  const notifier = SystemdNotifier.fromEnv(process.env, (err) =>
+    events.warn({ event: 'notify-failed', error: err.message }, `systemd notify: ${err.message}`),
+  );
+  const watchdogMs = notifier !== null ? watchdogInterval(process.env, process.pid) : null;
+  const watchdog = notifier !== null && watchdogMs !== null ? new Watchdog(notifier, watchdogMs) : null;
+  engine.runtime.registry.add(debugDevLoop);
+  const reloader = new Reloader({
+    engine,
+    events,
+    notifier,
+    zeroWarning: opts.zeroWarning,
+    load: async () => {
+      const checked = await checkedConfig(opts);
+      if (checked.config !== undefined) applyCommandLineLimits(checked.config, opts);
+      return checked;
+    },
+  });
   // Signal handlers go in before `ready` is announced: whoever reads that line may signal at once.
   const done = new Promise<number>((resolve) => {
     let stopping = false;
@@ -131,13 +148,18 @@ export async function main(argv: string[]): Promise<number> {
       }
       stopping = true;
       events.info({ event: 'stopping', graceful, signal: why }, `Stopping (${why})`);
-      const hardStopAfter = config.global.hardStopAfter ?? 0;
+      watchdog?.stop();
+      notifier?.send('STOPPING=1', `STATUS=Stopping (${why})`);
+      void reloader.close();
+      const hardStopAfter = engine.config.global.hardStopAfter ?? 0;
       // The VIP leaves first (priority 0): new clients go to the next master while we drain.
       cluster.stop(graceful).then(() => engine.stop(graceful, hardStopAfter)).then(
         () => {
           if (pidFile !== undefined) removeQuietly(pidFile);
           events.info({ event: 'stopped' }, 'Hawser stopped');
-          resolve(0);
+          // STOPPING=1 should reach systemd before we exit; a stuck helper must not hold us.
+          const flushed = notifier?.flush() ?? Promise.resolve();
+          void Promise.race([flushed, new Promise((r) => setTimeout(r, 2000).unref())]).then(() => resolve(0));
         },
         () => resolve(1),
       );
@@ -145,15 +167,39 @@ export async function main(argv: string[]): Promise<number> {
     process.on('SIGINT', () => stop(false, 'SIGINT'));
     process.on('SIGTERM', () => stop(true, 'SIGTERM'));
     process.on('SIGUSR1', () => stop(true, 'SIGUSR1'));
-    // Reload arrives with the operations issue; until then a reload signal must not kill the node.
-    const noReload = (sig: string): void => {
-      events.warn({ event: 'reload-refused', signal: sig }, `${sig}: reload is not supported yet; configuration unchanged`);
+    // Reload: the same files, the same checks as start-up; a bad file changes nothing.
+    const reload = (sig: string): void => {
+      if (!stopping) reloader.request(sig);
     };
-    process.on('SIGHUP', () => noReload('SIGHUP'));
-    process.on('SIGUSR2', () => noReload('SIGUSR2'));
+    process.on('SIGHUP', () => reload('SIGHUP'));
+    process.on('SIGUSR2', () => reload('SIGUSR2'));
   });
   events.info({ event: 'ready', frontends: engine.frontends.size, backends: engine.backends.size }, 'Hawser ready');
+  notifier?.send('READY=1', `STATUS=${readyStatus(summarize(engine))}`);
+  watchdog?.start();
   return done;
+}
+
+/** Load and check the configuration: what start-up, `-c` and every reload run. */
+async function checkedConfig(opts: CliOptions): Promise<CheckedConfig> {
+  const { config, diagnostics } = await loadConfig(opts.configFiles, {
+    env: process.env,
+    localName: opts.localPeer,
+    // `.if` / `.elif` use the same condition language as -cc.
+    condition: (expr, env) => evalCondition(expr, { version: COMPAT_VERSION, features: FEATURES.flags, env }),
+  });
+  // ACLs and switching rules compile against the whole configuration (backends known).
+  const routing = config !== undefined ? compileRouting(config) : undefined;
+  if (routing !== undefined) diagnostics.push(...routing.diagnostics);
+  return { config, routing, diagnostics };
+}
+
+/** -n / -N override the file, at start and at every reload. */
+function applyCommandLineLimits(config: Config, opts: CliOptions): void {
+  if (opts.maxconn !== undefined) config.global.maxconn = opts.maxconn;
+  if (opts.maxpconn !== undefined) {
+    for (const fe of config.frontends.values()) fe.maxconn ??= opts.maxpconn;
+  }
 }
 
 function checkCondition(opts: CliOptions): number {

@@ -31,6 +31,12 @@ export class ProcessCounters {
     this.admitters.push(a);
   }
 
+  /** A frontend replaced by a reload has finished draining. */
+  removeAdmitter(a: { admitHeld(): boolean }): void {
+    const i = this.admitters.indexOf(a);
+    if (i >= 0) this.admitters.splice(i, 1);
+  }
+
   invalidRequest(frontend: string, client: string, detail: string): void {
     this.invalidRequests++;
     this.onInvalid('invalid-request', `${frontend} client ${client}`, detail);

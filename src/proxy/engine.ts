@@ -1,6 +1,6 @@
 // The proxy engine of one node: builds backends, frontends and listeners from
-// the configuration model, starts and stops them. Everything the process
-// runs hangs off one Engine.
+// the configuration model, starts and stops them, and swaps in a new
+// configuration on reload. Everything the process runs hangs off one Engine.
 
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
@@ -10,48 +10,59 @@ import type { EventLogger } from '../events/index.ts';
 import { AccessLog } from './access-log.ts';
 import { ProcessCounters } from './counters.ts';
 import { RuntimeFrontend } from './frontend.ts';
-import { Listener } from './listener.ts';
+import { Listener, bindKey } from './listener.ts';
 import { HealthMonitor } from './health.ts';
+import { carryBackend, carryFrontend } from './carry-over.ts';
 import { NO_RULES, type CompiledRouting } from './routing.ts';
 import { RuntimeApi } from '../runtime/index.ts';
 
+interface Generation {
+  readonly frontends: Map<string, RuntimeFrontend>;
+  readonly backends: Map<string, RuntimeBackend>;
+  readonly listeners: Array<{ frontend: RuntimeFrontend; listener: Listener }>;
+  readonly accessLogs: AccessLog[];
+}
+
+/** What a reload changed (logged by the caller as one `reload` event). */
+export interface ReloadSummary {
+  listenersKept: number;
+  listenersOpened: number;
+  listenersClosed: number;
+  serversCarried: number;
+}
+
 export class Engine {
-  readonly config: Config;
+  /** The configuration now in force (replaced by a reload). */
+  config: Config;
   readonly counters: ProcessCounters;
+  /** Filled in place on reload, so whoever holds these maps sees the new runtime. */
   readonly backends = new Map<string, RuntimeBackend>();
   readonly frontends = new Map<string, RuntimeFrontend>();
   readonly listeners: Array<{ frontend: RuntimeFrontend; listener: Listener }> = [];
   readonly events: EventLogger;
-  private readonly health: HealthMonitor;
+  private health: HealthMonitor;
   /** The `stats socket` CLI (runtime API). */
   readonly runtime: RuntimeApi;
-  private readonly accessLogs: AccessLog[] = [];
+  private accessLogs: AccessLog[] = [];
+  /** Replaced frontends still finishing their sessions after a reload. */
+  private readonly retiring = new Set<RuntimeFrontend>();
   private stopped = false;
 
   constructor(config: Config, routing: CompiledRouting, events: EventLogger) {
     this.config = config;
     this.events = events;
     this.counters = new ProcessCounters(config.global.maxconn ?? 0);
-    for (const b of config.backends.values()) {
-      if (b.disabled) continue;
-      this.backends.set(b.name, new RuntimeBackend(b, routing.backends.get(b.name) ?? NO_RULES));
-    }
-    for (const f of config.frontends.values()) {
-      if (f.disabled) continue;
-      const log = AccessLog.forProxy(f, config.global);
-      if (log !== null) this.accessLogs.push(log);
-      const fe = new RuntimeFrontend(f, this.backends, this.counters, log, routing.frontends.get(f.name) ?? NO_RULES);
-      this.frontends.set(f.name, fe);
-      this.counters.addAdmitter(fe);
-      for (const b of f.binds) {
-        this.listeners.push({ frontend: fe, listener: new Listener(b, (s) => fe.accept(s)) });
-      }
-    }
+    const g = this.build(config, routing);
+    this.install(g);
     this.counters.onInvalid = (kind, where, detail) =>
       events.debug({ event: kind, where, detail }, `${kind} from ${where}: ${detail}`);
     this.health = new HealthMonitor(this, events);
+    const engine = this;
     this.runtime = new RuntimeApi({
-      config,
+      // A getter: the runtime API must read the configuration in force after a reload.
+      get config() {
+        return engine.config;
+      },
       counters: this.counters,
       backends: this.backends,
       frontends: this.frontends,
@@ -60,9 +71,40 @@ export class Engine {
     });
   }
 
+  /** Runtime objects for a configuration; listeners created but not bound. */
+  private build(config: Config, routing: CompiledRouting): Generation {
+    const g: Generation = { frontends: new Map(), backends: new Map(), listeners: [], accessLogs: [] };
+    for (const b of config.backends.values()) {
+      if (b.disabled) continue;
+      g.backends.set(b.name, new RuntimeBackend(b, routing.backends.get(b.name) ?? NO_RULES));
+    }
+    for (const f of config.frontends.values()) {
+      if (f.disabled) continue;
+      const log = AccessLog.forProxy(f, config.global);
+      if (log !== null) g.accessLogs.push(log);
+      const fe = new RuntimeFrontend(f, g.backends, this.counters, log, routing.frontends.get(f.name) ?? NO_RULES);
+      g.frontends.set(f.name, fe);
+      for (const b of f.binds) g.listeners.push({ frontend: fe, listener: new Listener(b, fe) });
+    }
+    return g;
+  }
+
+  private install(g: Generation): void {
+    this.backends.clear();
+    for (const [k, v] of g.backends) this.backends.set(k, v);
+    this.frontends.clear();
+    for (const [k, v] of g.frontends) {
+      this.frontends.set(k, v);
+      this.counters.addAdmitter(v);
+    }
+    this.listeners.length = 0;
+    this.listeners.push(...g.listeners);
+    this.accessLogs = g.accessLogs;
+  }
+
   /** Resolve server names, bind every listener, start health checks. */
   async start(): Promise<void> {
-    await this.resolveServers();
+    await resolveServers(this.backends);
     const failures: string[] = [];
     await Promise.all(
       this.listeners.map(({ frontend, listener }) =>
@@ -87,31 +129,114 @@ export class Engine {
   }
 
   /**
-   * Server addresses given as names are resolved once at start-up through
-   * the system resolver (HAProxy's default `init-addr libc`).
+   * Put `config` in force without dropping a connection. Everything that can
+   * fail (name resolution, binding new addresses) happens before anything
+   * changes: on failure the running configuration is untouched and a
+   * StartError lists the problems. Then: listeners whose address did not
+   * change keep their socket and hand new connections to the new frontend;
+   * removed ones close; in-flight sessions finish on the objects they
+   * started with; servers that keep their backend, name and address keep
+   * their health, admin state, weight and counters.
    */
-  private async resolveServers(): Promise<void> {
-    const errors: string[] = [];
-    const jobs: Array<Promise<void>> = [];
-    for (const be of this.backends.values()) {
-      for (const s of be.servers) {
-        if (isIP(s.host) !== 0) continue;
-        jobs.push(
-          lookup(s.host, { family: s.family === 6 ? 6 : s.family === 4 ? 4 : 0 }).then(
-            (r) => {
-              s.host = r.address;
-            },
-            () => {
-              errors.push(
-                `${s.config.pos.file}:${s.config.pos.line}: could not resolve address '${s.host}' for server '${be.name}/${s.name}'`,
-              );
-            },
-          ),
-        );
-      }
+  async reload(config: Config, routing: CompiledRouting): Promise<ReloadSummary> {
+    if (this.stopped) throw new StartError(['the engine is stopping']);
+    const g = this.build(config, routing);
+    let serversCarried = 0;
+    for (const [name, nb] of g.backends) {
+      const ob = this.backends.get(name);
+      if (ob !== undefined) serversCarried += carryBackend(ob, nb);
     }
-    await Promise.all(jobs);
-    if (errors.length > 0) throw new StartError(errors);
+    for (const [name, nf] of g.frontends) {
+      const of = this.frontends.get(name);
+      if (of !== undefined) carryFrontend(of, nf);
+    }
+    await resolveServers(g.backends);
+    const old = new Map<string, Listener>();
+    for (const { listener } of this.listeners) old.set(bindKey(listener.bind), listener);
+    const kept = new Set<Listener>();
+    const opened: Array<{ frontend: RuntimeFrontend; listener: Listener }> = [];
+    const failures: string[] = [];
+    for (let i = 0; i < g.listeners.length; i++) {
+      const entry = g.listeners[i];
+      const same = old.get(bindKey(entry.listener.bind));
+      if (same !== undefined && !kept.has(same)) {
+        kept.add(same);
+        g.listeners[i] = { frontend: entry.frontend, listener: same };
+        continue;
+      }
+      opened.push(entry);
+    }
+    await Promise.all(
+      opened.map(({ frontend, listener }) =>
+        listener.listen().catch((err: Error) => {
+          failures.push(`Starting ${frontend.config.fromListen ? 'proxy' : 'frontend'} ${frontend.name}: ${err.message}`);
+        }),
+      ),
+    );
+    if (failures.length > 0) {
+      await Promise.all(opened.map(({ listener }) => listener.close()));
+      await Promise.all(g.accessLogs.map((l) => l.close()));
+      throw new StartError(failures);
+    }
+    // From here on nothing fails: commit.
+    const closing: Listener[] = [];
+    for (const l of old.values()) if (!kept.has(l)) closing.push(l);
+    for (const { frontend, listener } of g.listeners) listener.retarget(frontend, frontend.config.binds.find((b) => bindKey(b) === bindKey(listener.bind)) ?? listener.bind);
+    for (const l of closing) void l.close();
+    const oldFrontends = [...this.frontends.values()];
+    const oldBackends = [...this.backends.values()];
+    const oldLogs = this.accessLogs;
+    const oldHealth = this.health;
+    this.install(g);
+    this.config = config;
+    this.counters.maxconn = config.global.maxconn ?? 0;
+    for (const be of this.backends.values()) be.serversChanged();
+    this.health = oldHealth.handOver(this);
+    this.health.start();
+    // `disable health` sticks to a server the reload carried over.
+    const disabled = this.runtime.state.healthDisabled;
+    for (const s of [...disabled]) {
+      disabled.delete(s);
+      const now = this.backends.get(s.backendName)?.byName.get(s.name);
+      if (now !== undefined && this.health.checkOf(now) !== undefined) disabled.add(now);
+    }
+    for (const fe of oldFrontends) {
+      fe.stopping = true;
+      this.retiring.add(fe);
+    }
+    void this.retire(oldFrontends, oldBackends, oldLogs, config.global.hardStopAfter ?? 0);
+    for (const { frontend, listener } of opened) {
+      this.events.info(
+        { event: 'listener-bound', frontend: frontend.name, address: listener.label, port: listener.port },
+        `Proxy ${frontend.name} listening on ${listener.label}`,
+      );
+    }
+    return { listenersKept: kept.size, listenersOpened: opened.length, listenersClosed: closing.length, serversCarried };
+  }
+
+  /**
+   * Replaced frontends finish what they have (keep-alive clients until their
+   * timeouts, or `hard-stop-after`), then their logs and the old servers'
+   * idle connections close.
+   */
+  private async retire(fes: RuntimeFrontend[], bes: RuntimeBackend[], logs: AccessLog[], hardStopAfter: number): Promise<void> {
+    const deadline = hardStopAfter > 0 ? Date.now() + hardStopAfter : Infinity;
+    for (;;) {
+      let n = 0;
+      for (const fe of fes) n += fe.sessions.size;
+      if (n === 0 || this.stopped) break;
+      if (Date.now() >= deadline) {
+        for (const fe of fes) fe.abortAll();
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 100).unref());
+    }
+    for (const fe of fes) {
+      this.retiring.delete(fe);
+      this.counters.removeAdmitter(fe);
+    }
+    for (const be of bes) for (const s of be.servers) s.closeIdle();
+    await Promise.all(logs.map((l) => l.close()));
   }
 
   /** Stop accepting; with `graceful`, wait for sessions to end (up to `hardStopAfter` ms). */
@@ -119,31 +244,33 @@ export class Engine {
     if (this.stopped) return;
     this.stopped = true;
     this.health.stop();
-    for (const fe of this.frontends.values()) fe.stopping = true;
+    // Frontends replaced by a reload and still draining stop with the rest.
+    const all = [...this.frontends.values(), ...this.retiring];
+    for (const fe of all) fe.stopping = true;
     const closing = Promise.all([...this.listeners.map(({ listener }) => listener.close()), this.runtime.stop()]);
     if (!graceful) {
-      for (const fe of this.frontends.values()) fe.abortAll();
+      for (const fe of all) fe.abortAll();
     } else {
-      for (const fe of this.frontends.values()) fe.softStopAll();
-      await this.drain(hardStopAfter);
+      for (const fe of all) fe.softStopAll();
+      await drain(all, hardStopAfter);
     }
     for (const be of this.backends.values()) for (const s of be.servers) s.closeIdle();
     await closing;
     await Promise.all(this.accessLogs.map((l) => l.close()));
   }
+}
 
-  private async drain(hardStopAfter: number): Promise<void> {
-    const deadline = hardStopAfter > 0 ? Date.now() + hardStopAfter : Infinity;
-    for (;;) {
-      let n = 0;
-      for (const fe of this.frontends.values()) n += fe.sessions.size;
-      if (n === 0) return;
-      if (Date.now() >= deadline) {
-        for (const fe of this.frontends.values()) fe.abortAll();
-        return;
-      }
-      await new Promise((r) => setTimeout(r, 50));
+async function drain(frontends: RuntimeFrontend[], hardStopAfter: number): Promise<void> {
+  const deadline = hardStopAfter > 0 ? Date.now() + hardStopAfter : Infinity;
+  for (;;) {
+    let n = 0;
+    for (const fe of frontends) n += fe.sessions.size;
+    if (n === 0) return;
+    if (Date.now() >= deadline) {
+      for (const fe of frontends) fe.abortAll();
+      return;
     }
+    await new Promise((r) => setTimeout(r, 50));
   }
 }
 
@@ -153,4 +280,32 @@ export class StartError extends Error {
     super(problems.join('\n'));
     this.problems = problems;
   }
+}
+
+/**
+ * Server addresses given as names are resolved once at start-up through
+ * the system resolver (HAProxy's default `init-addr libc`).
+ */
+async function resolveServers(backends: Map<string, RuntimeBackend>): Promise<void> {
+  const errors: string[] = [];
+  const jobs: Array<Promise<void>> = [];
+  for (const be of backends.values()) {
+    for (const s of be.servers) {
+      if (isIP(s.host) !== 0) continue;
+      jobs.push(
+        lookup(s.host, { family: s.family === 6 ? 6 : s.family === 4 ? 4 : 0 }).then(
+          (r) => {
+            s.host = r.address;
+          },
+          () => {
+            errors.push(
+              `${s.config.pos.file}:${s.config.pos.line}: could not resolve address '${s.host}' for server '${be.name}/${s.name}'`,
+            );
+          },
+        ),
+      );
+    }
+  }
+  await Promise.all(jobs);
+  if (errors.length > 0) throw new StartError(errors);
 }

@@ -21,9 +21,21 @@ export interface HealthHost {
   readonly backends: Map<string, RuntimeBackend>;
 }
 
+/** Whom a running check reports to; a reload points it at the new runtime objects. */
+interface Binding {
+  be: RuntimeBackend;
+  s: RuntimeServer;
+  logHealth: boolean;
+  /** The check's settings and target, to tell whether a reload changed them. */
+  readonly key: string;
+}
+
+type Settings = NonNullable<ReturnType<typeof healthSettings>>;
+
 export class HealthMonitor {
   private readonly checks: HealthCheck[] = [];
   private readonly byServer = new Map<RuntimeServer, HealthCheck>();
+  private readonly bindings = new Map<HealthCheck, Binding>();
   private readonly host: HealthHost;
   private readonly events: EventLogger;
 
@@ -33,9 +45,10 @@ export class HealthMonitor {
   }
 
   start(): void {
-    const pending: Array<{ be: RuntimeBackend; s: RuntimeServer; settings: NonNullable<ReturnType<typeof healthSettings>> }> = [];
+    const pending: Array<{ be: RuntimeBackend; s: RuntimeServer; settings: Settings }> = [];
     for (const be of this.host.backends.values()) {
       for (const s of be.servers) {
+        if (this.byServer.has(s)) continue;
         const settings = healthSettings(be.config, s.config);
         if (settings !== undefined) pending.push({ be, s, settings });
       }
@@ -44,32 +57,71 @@ export class HealthMonitor {
     // that many servers are not checked in the same millisecond.
     const minInter = Math.min(...pending.map((p) => p.settings.check?.inter ?? p.settings.agent?.inter ?? 2000));
     pending.forEach(({ be, s, settings }, i) => {
-      const logHealth = be.config.options.logHealthChecks === true;
+      const b: Binding = { be, s, logHealth: be.config.options.logHealthChecks === true, key: settingsKey(s, settings) };
       const hc = new HealthCheck(
         { backend: be.name, server: s.name, host: s.host, port: s.port, backup: s.backup },
         settings,
         {
-          onTransition: (up, result) => this.transition(be, s, up, result, logHealth),
+          onTransition: (up, result) => this.transition(b.be, b.s, up, result, b.logHealth),
           onCheck: (report) => {
-            if (logHealth && report.changed) {
-              const target = { backend: be.name, server: s.name, backup: s.backup };
-              this.events.info({ event: 'health-check', backend: be.name, server: s.name }, checkLogMessage(target, report));
+            if (b.logHealth && report.changed) {
+              const target = { backend: b.be.name, server: b.s.name, backup: b.s.backup };
+              this.events.info({ event: 'health-check', backend: b.be.name, server: b.s.name }, checkLogMessage(target, report));
             }
           },
-          onAgent: (cmd) => this.agent(be, s, cmd),
+          onAgent: (cmd) => this.agent(b.be, b.s, cmd),
         },
         { initialDelay: startOffset(i, pending.length, minInter) },
       );
       this.checks.push(hc);
       this.byServer.set(s, hc);
+      this.bindings.set(hc, b);
       hc.start();
     });
+  }
+
+  /**
+   * A reload: checks of servers that kept their backend, name, address and
+   * check settings keep running (their rise/fall state intact) and now
+   * report to the new server objects; the others stop. Servers that get a
+   * fresh check start UP, as at start-up. Call start() on the result.
+   */
+  handOver(host: HealthHost): HealthMonitor {
+    const next = new HealthMonitor(host, this.events);
+    for (const hc of this.checks) {
+      const b = this.bindings.get(hc)!;
+      const be = host.backends.get(b.be.name);
+      const s = be?.byName.get(b.s.name);
+      const settings = be !== undefined && s !== undefined ? healthSettings(be.config, s.config) : undefined;
+      if (be === undefined || s === undefined || settings === undefined || settingsKey(s, settings) !== b.key) {
+        hc.stop();
+        continue;
+      }
+      b.be = be;
+      b.s = s;
+      b.logHealth = be.config.options.logHealthChecks === true;
+      next.checks.push(hc);
+      next.byServer.set(s, hc);
+      next.bindings.set(hc, b);
+    }
+    for (const be of host.backends.values()) {
+      for (const s of be.servers) {
+        if (next.byServer.has(s) || s.checkUp) continue;
+        s.checkUp = true;
+        s.refreshUsable();
+      }
+    }
+    this.checks.length = 0;
+    this.byServer.clear();
+    this.bindings.clear();
+    return next;
   }
 
   stop(): void {
     for (const c of this.checks) c.stop();
     this.checks.length = 0;
     this.byServer.clear();
+    this.bindings.clear();
   }
 
   /** The server's health check (read by the runtime API's stats and `enable/disable health`). */
@@ -131,4 +183,8 @@ export class HealthMonitor {
       `Server ${be.name}/${s.name} agent: weight ${s.weight}, state ${s.admin.toUpperCase()}`,
     );
   }
+}
+
+function settingsKey(s: RuntimeServer, settings: Settings): string {
+  return JSON.stringify([s.host, s.port, s.backup, settings], (_k, v: unknown) => (v instanceof RegExp ? String(v) : v));
 }

@@ -276,7 +276,8 @@ export class HttpSession extends SessionSamples implements ServerConnOwner, Pick
     this.fe.cumRequests++;
     this.fe.counters.cumRequests++;
     this.txn.requestParsed(head);
-    this.keepClient = head.keepAlive && !this.fe.http.httpClose && !this.clientEnded;
+    // A frontend replaced by a reload (stopping) closes its connections after their current exchange.
+    this.keepClient = head.keepAlive && !this.fe.http.httpClose && !this.clientEnded && !this.fe.stopping;
     // framing of the request body
     if (head.chunked) {
       this.reqBody = B_CHUNKED;

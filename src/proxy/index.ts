@@ -1,5 +1,6 @@
 // The proxy engine: listeners, frontends, TCP and HTTP sessions.
 export { Engine, StartError } from './engine.ts';
+export type { ReloadSummary } from './engine.ts';
 export { RuntimeFrontend } from './frontend.ts';
 export { ProcessCounters } from './counters.ts';
 export { compileRouting } from './routing.ts';

@@ -6,16 +6,25 @@ import { createServer, type Server, type Socket } from 'node:net';
 import type { Bind } from '../config/index.ts';
 
 export class Listener {
-  readonly bind: Bind;
+  bind: Bind;
   readonly server: Server;
   readonly label: string;
+  /** Where accepted connections go; a reload points a kept listener at the new frontend. */
+  private target: ConnectionTarget;
 
-  constructor(bind: Bind, onConnection: (s: Socket) => void) {
+  constructor(bind: Bind, target: ConnectionTarget) {
     this.bind = bind;
     this.label = bindLabel(bind);
-    this.server = createServer({ allowHalfOpen: true, noDelay: true }, onConnection);
+    this.target = target;
+    this.server = createServer({ allowHalfOpen: true, noDelay: true }, (s) => this.target.accept(s));
     // Accept errors (EMFILE...) must not kill the process.
     this.server.on('error', () => {});
+  }
+
+  /** Hand later connections to `target` (the socket keeps listening: no gap). */
+  retarget(target: ConnectionTarget, bind: Bind): void {
+    this.target = target;
+    this.bind = bind;
   }
 
   /** Bind and listen; rejects with HAProxy's wording on failure. */
@@ -59,6 +68,22 @@ export class Listener {
   close(): Promise<void> {
     return new Promise((resolve) => this.server.close(() => resolve()));
   }
+}
+
+/** What accepts a listener's connections (a frontend). */
+export interface ConnectionTarget {
+  accept(s: Socket): void;
+}
+
+/**
+ * Two binds with the same key are the same listening socket: a reload keeps
+ * it open rather than closing and re-binding (which would refuse clients
+ * for a moment).
+ */
+export function bindKey(b: Bind): string {
+  const a = b.address;
+  if (a.kind === 'fd' || a.kind === 'unix') return bindLabel(b);
+  return `${a.family}/${bindLabel(b)}/${b.v6only === true ? 'v6only' : ''}`;
 }
 
 export function bindLabel(b: Bind): string {
