@@ -13,6 +13,7 @@ import type {
   TcpCheckRule,
   AclLine,
   HttpRuleLine,
+  StatsSettings,
   UseBackendRule,
 } from './model.ts';
 import type { Capability } from './keywords.ts';
@@ -56,6 +57,7 @@ export interface ProxyDraft {
   useBackends: UseBackendRule[];
   acls: AclLine[];
   httpRules: HttpRuleLine[];
+  stats?: StatsSettings;
   id?: number;
   description?: string;
   disabled?: boolean;

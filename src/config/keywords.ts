@@ -105,6 +105,7 @@ export const PROXY_KEYWORDS: Readonly<Record<string, ProxyKeyword>> = {
   'http-request': { cap: 'any', defaults: false },
   'http-response': { cap: 'any', defaults: false },
   'http-after-response': { cap: 'any', defaults: false },
+  stats: { cap: 'any', defaults: true },
 };
 
 /** HAProxy proxy keywords that belong to later issues. */
@@ -145,7 +146,6 @@ export const UNSUPPORTED_PROXY_KEYWORDS: readonly string[] = [
   'srvtcpka-cnt',
   'srvtcpka-idle',
   'srvtcpka-intvl',
-  'stats',
   'stick',
   'stick-table',
   'tcp-request',

@@ -258,6 +258,26 @@ export interface ProxyBase extends ProxySettings {
   acls: AclLine[];
   /** HTTP rule lines in file order. */
   httpRules: HttpRuleLine[];
+  /** `stats ...` lines (the stats page); own or inherited from defaults. */
+  stats?: StatsSettings;
+}
+
+/** The stats page of a proxy: any `stats` line but `stats disable` enables it, as in HAProxy. */
+export interface StatsSettings {
+  pos: SourcePos;
+  enabled: boolean;
+  /** `stats uri`, default `/haproxy?stats`. */
+  uri: string;
+  /** `stats refresh`, ms (0: none). */
+  refresh: number;
+  /** `stats auth user:password` lines. */
+  auth: Array<{ user: string; password: string }>;
+  /** `stats realm`, default `HAProxy Statistics`. */
+  realm: string;
+  hideVersion: boolean;
+  showLegends: boolean;
+  /** `stats admin {if|unless} COND` lines, as words for the ACL compiler. */
+  admin: Array<{ pos: SourcePos; words: string[] }>;
 }
 
 /** A backend-side rule that picks the backend: `use_backend NAME [if|unless COND]`. */

@@ -445,7 +445,7 @@ class ConfigParser {
         name: draft.name,
         fromListen: draft.kind === 'listen',
       };
-      const extra: Pick<ProxyBase, 'defaultsFrom' | 'disabled' | 'id' | 'description' | 'acls' | 'httpRules'> = {
+      const extra: Pick<ProxyBase, 'defaultsFrom' | 'disabled' | 'id' | 'description' | 'acls' | 'httpRules' | 'stats'> = {
         acls: draft.acls,
         httpRules: draft.httpRules,
       };
@@ -454,6 +454,8 @@ class ConfigParser {
       if (disabled !== undefined) extra.disabled = disabled;
       if (draft.id !== undefined) extra.id = draft.id;
       if (draft.description !== undefined) extra.description = draft.description;
+      const stats = draft.stats ?? inheritedStats(draft);
+      if (stats !== undefined && stats.enabled) extra.stats = stats;
 
       if (draft.kind !== 'backend') {
         const fe: Frontend = { ...structuredClone(base), ...extra, binds: draft.binds, useBackends: draft.useBackends };
@@ -517,6 +519,12 @@ function inheritedDefaultBackend(draft: ProxyDraft): ProxyDraft['defaultBackend'
   for (let d: ProxyDraft | undefined = draft; d !== undefined; d = d.parent) {
     if (d.defaultBackend !== undefined) return d.defaultBackend;
   }
+  return undefined;
+}
+
+/** `stats` lines of the nearest defaults section that has some (HAProxy copies them). */
+function inheritedStats(draft: ProxyDraft): ProxyDraft['stats'] {
+  for (let d = draft.parent; d !== undefined; d = d.parent) if (d.stats !== undefined) return d.stats;
   return undefined;
 }
 

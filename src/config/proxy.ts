@@ -20,6 +20,7 @@ import { parseBalance, parseHashType } from './balance.ts';
 import { parseOption, setLogFormatSlot } from './option.ts';
 import { parseHttpCheck, parseTcpCheck } from './healthcheck.ts';
 import { suggestion } from './suggest.ts';
+import { parseStatsLine } from './stats.ts';
 import type { Timeouts } from './model.ts';
 
 const capName = (cap: Capability): string => (cap === 'fe' ? 'frontend' : 'backend');
@@ -226,6 +227,9 @@ export function parseProxyLine(d: Directive, draft: ProxyDraft): void {
       return;
     case 'bind-process':
       d.warn(CfgCode.IGNORED, "'bind-process' is ignored: Hawser runs one process");
+      return;
+    case 'stats':
+      parseStatsLine(d, draft);
       return;
   }
 }

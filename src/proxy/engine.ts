@@ -96,6 +96,7 @@ export class Engine {
     for (const [k, v] of g.frontends) {
       this.frontends.set(k, v);
       this.counters.addAdmitter(v);
+      v.process = this;
     }
     this.listeners.length = 0;
     this.listeners.push(...g.listeners);

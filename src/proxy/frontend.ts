@@ -11,6 +11,8 @@ import type { SampleContext } from '../acl/index.ts';
 import { HttpSession } from './http-session.ts';
 import type { ProxyRules } from './routing.ts';
 import { TcpSession } from './tcp-session.ts';
+import type { RuntimeApi } from '../runtime/index.ts';
+import { LocalServices } from '../stats/index.ts';
 
 /** What the frontend asks of its sessions when the process stops. */
 export interface Session {
@@ -68,6 +70,10 @@ export class RuntimeFrontend implements LogCounters {
   private readonly held: Socket[] = [];
   readonly sessions = new Set<Session>();
   stopping = false;
+  /** The stats page and the `use-service` services answered here. */
+  readonly services: LocalServices;
+  /** The engine that runs this frontend (set when installed): the services read and act through its runtime API. */
+  process: { readonly runtime: RuntimeApi } | null = null;
 
   constructor(
     cfg: FrontendConfig,
@@ -103,6 +109,7 @@ export class RuntimeFrontend implements LogCounters {
     this.rules = rules;
     const def = cfg.defaultBackend?.name;
     this.defaultBackend = def !== undefined ? (backends.get(def) ?? null) : null;
+    this.services = new LocalServices(cfg, backends, () => this.process?.runtime ?? null);
   }
 
   /**

@@ -38,9 +38,10 @@ const P_EXCHANGE = 4; // request sent (body may still stream), response awaited 
 const P_TUNNEL = 5; // after 101 Switching Protocols
 const P_CLOSING = 6; // last response sent, closing
 const P_CLOSED = 7;
+const P_LOCAL = 8; // a local service (stats page, metrics) waits for the request body
 
 /** Termination state when the client leaves in each phase (HAProxy's session state codes). */
-const CLIENT_ABORT_TERM = ['C', 'CR', 'CQ', 'CC', 'CH', '--', '--', '--'];
+const CLIENT_ABORT_TERM = ['C', 'CR', 'CQ', 'CC', 'CH', '--', '--', '--', 'CR'];
 
 // Body framing.
 const B_NONE = 0;
@@ -89,6 +90,8 @@ export class HttpSession extends SessionSamples implements ServerConnOwner, Pick
   private clientPaused = false;
   private clientEnded = false;
   private requests = 0;
+  /** The local service the request waits for (P_LOCAL). */
+  private service = '';
   protected readonly txn: Txn;
 
   constructor(fe: RuntimeFrontend, client: Socket) {
@@ -179,6 +182,10 @@ export class HttpSession extends SessionSamples implements ServerConnOwner, Pick
           return;
         }
         this.hold(chunk);
+        return;
+      case P_LOCAL:
+        this.held = this.held ? Buffer.concat([this.held, chunk]) : chunk;
+        this.serveLocally(this.service);
         return;
       case P_TUNNEL:
         if (this.conn && !this.conn.socket.write(chunk)) this.pauseClient();
@@ -305,6 +312,7 @@ export class HttpSession extends SessionSamples implements ServerConnOwner, Pick
     }
     // http-request rules: the frontend's, then the chosen backend's (HAProxy's order).
     if (this.fe.rules.request.length > 0 && this.requestRules(this.fe.rules.request, head)) return;
+    if (this.fe.services.matches(head.target)) return this.serveLocally('stats');
     const be = this.fe.selectBackend(this);
     if (be === null) {
       this.failRequest(503, 'PR', 'no backend');
@@ -809,6 +817,10 @@ export class HttpSession extends SessionSamples implements ServerConnOwner, Pick
   private requestRules(rules: readonly HttpRule[], head: HttpHead): boolean {
     const out = applyHttpRules(rules, head, this);
     if (out.kind === 'continue') return false;
+    if (out.kind === 'use-service') {
+      this.serveLocally(out.service);
+      return true;
+    }
     if (out.kind === 'deny' || out.kind === 'tarpit') this.fe.deniedReq++;
     if (out.kind === 'tarpit') {
       // HAProxy holds a tarpitted request for `timeout tarpit` (else the connect timeout).
@@ -821,6 +833,28 @@ export class HttpSession extends SessionSamples implements ServerConnOwner, Pick
     }
     this.answer(out.status, out.kind === 'deny' ? 'PR' : 'LR', out.kind, out.reply);
     return true;
+  }
+
+  /**
+   * Answer from a service inside the process (the stats page, the metrics)
+   * once the request body, if any, is in; a body too large for a form is
+   * refused.
+   */
+  private serveLocally(name: string): void {
+    const length = this.reqBody === B_LENGTH ? this.reqRemaining : 0;
+    if (this.reqBody === B_CHUNKED || length > 65536) return this.failRequest(413, 'PR', 'request body too large for a service');
+    const body = this.held ?? Buffer.alloc(0);
+    if (body.length < length) {
+      this.service = name;
+      this.phase = P_LOCAL;
+      this.resumeClient();
+      return;
+    }
+    this.held = null;
+    this.reqDone = true;
+    if (body.length > length) this.pending = body.subarray(length);
+    const reply = this.fe.services.serve(name, this.req!, body.subarray(0, length), this);
+    this.answer(reply.status, 'PR', name, reply);
   }
 
   /**

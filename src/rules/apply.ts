@@ -1,5 +1,5 @@
 // Runs compiled rules over a request or response head, in order: edits are
-// made in place on the head, and the first final action (deny, tarpit,
+// made in place on the head, and the first final action (deny, tarpit, use-service,
 // return, redirect) ends the run with the reply to send. `allow` ends the run
 // too and lets the message go on. Nothing is compiled here: per request this
 // evaluates conditions and formats and edits strings.
@@ -15,7 +15,7 @@ import {
 import { LogFormat } from './log-format.ts';
 import { haproxyReason, redirectReason } from './reasons.ts';
 import { replaceWhole } from './regex-replace.ts';
-import { type HttpReply, payloadReply, redirectReply } from './reply.ts';
+import { type HttpReply, errorPageReply, payloadReply, redirectReply } from './reply.ts';
 import type { DynamicReply, HttpRule, RedirectSpec } from './rule.ts';
 import { targetPath, targetPathQuery, withPath, withPathQuery, withQuery } from './target.ts';
 
@@ -34,9 +34,16 @@ export type RuleOutcome =
   | { readonly kind: 'deny'; readonly status: number; readonly reply: HttpReply }
   | { readonly kind: 'tarpit'; readonly status: number; readonly reply: HttpReply }
   | { readonly kind: 'return'; readonly status: number; readonly reply: HttpReply }
-  | { readonly kind: 'redirect'; readonly status: number; readonly location: string; readonly reply: HttpReply };
+  | { readonly kind: 'redirect'; readonly status: number; readonly location: string; readonly reply: HttpReply }
+  /**
+   * The request goes to a service inside the process (use-service), not to a
+   * backend; `reply` is the 503 to send if the process has no such service.
+   */
+  | { readonly kind: 'use-service'; readonly status: number; readonly reply: HttpReply; readonly service: string };
 
 export const CONTINUE: RuleOutcome = { kind: 'continue' };
+
+const NO_SERVICE = errorPageReply(503);
 
 function renderDynamic(d: DynamicReply, ctx: SampleContext): HttpReply {
   const fields: string[] = [];
@@ -90,6 +97,8 @@ export function applyHttpRules(rules: readonly HttpRule[], head: MutableHead, ct
         if (location === undefined) break;
         return { kind: 'redirect', status: d.code, location, reply: redirectReply(d.code, redirectReason(d.code), location, d.cookie) };
       }
+      case 'use-service':
+        return { kind: 'use-service', status: 503, reply: NO_SERVICE, service: r.service };
       case 'set-header':
         setField(head.headers, r.name, r.lower, r.value!.render(ctx));
         break;

@@ -22,6 +22,7 @@ export interface RuleCompileOptions {
 const REQUEST_ACTIONS: readonly HttpActionKind[] = [
   'allow', 'deny', 'tarpit', 'return', 'redirect', 'set-header', 'add-header', 'del-header', 'replace-header',
   'replace-value', 'set-path', 'set-pathq', 'replace-path', 'replace-pathq', 'set-query', 'set-uri', 'replace-uri', 'set-method',
+  'use-service',
 ];
 const RESPONSE_ACTIONS: readonly HttpActionKind[] = [
   'allow', 'deny', 'return', 'set-header', 'add-header', 'del-header', 'replace-header', 'replace-value', 'set-status',
@@ -34,7 +35,7 @@ const AFTER_RESPONSE_ACTIONS: readonly HttpActionKind[] = [
 const LATER = new Set([
   'set-var', 'set-var-fmt', 'unset-var', 'set-log-level', 'capture', 'auth', 'track-sc0', 'track-sc1', 'track-sc2',
   'cache-use', 'cache-store', 'set-nice', 'set-tos', 'set-mark', 'add-acl', 'del-acl', 'set-map', 'del-map', 'lua',
-  'use-service', 'wait-for-body', 'wait-for-handshake', 'early-hint', 'normalize-uri', 'reject', 'set-src', 'set-src-port',
+  'wait-for-body', 'wait-for-handshake', 'early-hint', 'normalize-uri', 'reject', 'set-src', 'set-src-port',
   'set-dst', 'set-dst-port', 'sc-inc-gpc', 'sc-inc-gpc0', 'sc-inc-gpc1', 'sc-set-gpt', 'sc-set-gpt0', 'do-resolve',
   'send-spoe-group', 'set-timeout', 'strict-mode', 'silent-drop', 'disable-l7-retry', 'set-priority-class',
   'set-priority-offset', 'set-bandwidth-limit',
@@ -145,8 +146,19 @@ export function compileHttpRule(
   return rule;
 }
 
+/** The services `use-service` can name (HAProxy's built-in ones Hawser has). */
+const SERVICES = ['prometheus-exporter'];
+
 function compileAction(c: Compiler, rule: HttpRule): RuleError | undefined {
   switch (rule.kind) {
+    case 'use-service': {
+      const a = c.args();
+      if (a.length === 0) return c.fail(RuleCode.BAD_ARGUMENT, 'expects a service name.');
+      if (!SERVICES.includes(a[0]!)) return c.fail(RuleCode.BAD_ARGUMENT, `'${a[0]}' unknown service name.`);
+      if (a.length > 1) return c.trailing(a[1]!);
+      rule.service = a[0]!;
+      return undefined;
+    }
     case 'allow': {
       const a = c.args();
       return a.length > 0 ? c.trailing(a[0]!) : undefined;

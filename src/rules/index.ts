@@ -1,6 +1,6 @@
 // Hawser's http-request / http-response / http-after-response rules, with
 // HAProxy 2.6's meaning: header edits, URI and method rewrites, set-status,
-// and the final actions allow, deny, tarpit, return and redirect. Pure:
+// and the final actions allow, deny, tarpit, return, redirect and use-service. Pure:
 // compile each configuration line once, apply the list per message.
 //
 //   const rule = compileHttpRule('request', ['set-header', 'X-Client', '%[src]', 'if', 'api'], acls, { file, line },

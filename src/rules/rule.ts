@@ -30,7 +30,8 @@ export type HttpActionKind =
   | 'set-uri'
   | 'replace-uri'
   | 'set-method'
-  | 'set-status';
+  | 'set-status'
+  | 'use-service';
 
 /** A reply whose body or header values depend on the request (lf-string, hdr with %[...]). */
 export interface DynamicReply {
@@ -77,6 +78,8 @@ export class HttpRule {
   /** ...or what to render per request. */
   dynamicReply: DynamicReply | null = null;
   redirect: RedirectSpec | null = null;
+  /** use-service: the service's name (`prometheus-exporter`). */
+  service = '';
 
   constructor(phase: HttpRulePhase, kind: HttpActionKind, pos: RulePos | undefined) {
     this.phase = phase;

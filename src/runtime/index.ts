@@ -30,7 +30,7 @@ export class RuntimeApi {
   readonly registry = defaultRegistry();
   readonly state: RuntimeState = { healthDisabled: new Set() };
   readonly listeners: StatsSocketListener[];
-  private readonly host: RuntimeHost;
+  readonly host: RuntimeHost;
   private readonly sockets = new Set<Socket>();
 
   constructor(host: RuntimeHost) {

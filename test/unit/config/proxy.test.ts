@@ -450,7 +450,7 @@ test('unknown keywords say where and suggest the closest valid one', (t) => {
 test('later-issue keywords are refused as not supported yet, never ignored', (t) => {
   const kws = [
     'tcp-request content accept', 'tcp-response content accept', 'stick-table type ip size 1k', 'stick on src', 'cookie SRV insert',
-    'stats enable', 'compression algo gzip', 'errorfile 503 /x', 'errorloc 503 /x', 'http-error status 503', 'capture request header Host len 10',
+    'compression algo gzip', 'errorfile 503 /x', 'errorloc 503 /x', 'http-error status 503', 'capture request header Host len 10',
     'unique-id-format %{+X}o', 'monitor-uri /m', 'redirect prefix /x', 'filter trace', 'email-alert to a@b'];
   const r = parse(`listen l\n${kws.map((k) => `  ${k}\n`).join('')}`);
   t.is(r.errors.length, kws.length);
