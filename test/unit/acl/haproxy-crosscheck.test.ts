@@ -24,7 +24,7 @@ import {
   type Condition,
   type SampleExpression,
 } from '../../../src/acl/index.ts';
-import { freePorts } from '../../support/ports.ts';
+import { freePorts, waitListening } from '../../support/ports.ts';
 import { INSTALL_HINT } from '../cli/reference-haproxy.ts';
 import { fakeContext } from './context.ts';
 
@@ -349,23 +349,6 @@ function ask(port: number, raw: string): Promise<HaproxyAnswer> {
   });
 }
 
-async function waitListening(port: number, child: ChildProcess): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`haproxy exited with ${child.exitCode}`);
-    const ok = await new Promise<boolean>((res) => {
-      const s = connect({ host: '127.0.0.1', port });
-      s.on('connect', () => {
-        s.destroy();
-        res(true);
-      });
-      s.on('error', () => res(false));
-    });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('haproxy did not start listening');
-}
 
 let child: ChildProcess | undefined;
 

@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ProxyAcls } from '../../../src/acl/index.ts';
 import { applyHttpRules, compileHttpRule, type HttpRule, type HttpRulePhase, type MutableHead, RuleError } from '../../../src/rules/index.ts';
-import { freePorts } from '../../support/ports.ts';
+import { freePorts, waitListening } from '../../support/ports.ts';
 import { INSTALL_HINT } from '../cli/reference-haproxy.ts';
 import { fakeContext } from '../acl/context.ts';
 
@@ -142,23 +142,6 @@ function ours(c: Case): Seen {
   return { status: res.status, client: pairs(res.headers), backend: seen };
 }
 
-async function waitListening(port: number, proc: ChildProcess): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (Date.now() < deadline) {
-    if (proc.exitCode !== null) throw new Error(`haproxy exited with ${proc.exitCode}`);
-    const ok = await new Promise<boolean>((res) => {
-      const s = connect({ host: '127.0.0.1', port });
-      s.on('connect', () => {
-        s.destroy();
-        res(true);
-      });
-      s.on('error', () => res(false));
-    });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('haproxy did not start listening');
-}
 
 test('rules decide and rewrite as haproxy 2.6 does', async (t) => {
   const ports = await freePorts(CASES.length + 1);
