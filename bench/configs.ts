@@ -10,6 +10,8 @@ export interface Ports {
   source: number;
   /** The proxy's listeners: HTTP (mode http), TCP to the origin, TCP to the source. */
   l7: number;
+  /** The same, through 20 ACLs and 10 header rules (issue 3's cost of rules). */
+  l7rules: number;
   l4: number;
   stream: number;
 }
@@ -54,6 +56,54 @@ defaults
 frontend l7
     mode http
     bind 127.0.0.1:${ports.l7}
+    default_backend origin_http
+
+# Issue 3's load: 10 switching rules, each ORing two ACLs that are false for
+# the benchmark's "GET /", so all 20 ACLs run on every request, then 5
+# request and 5 response header rules.
+frontend l7rules
+    mode http
+    bind 127.0.0.1:${ports.l7rules}
+    acl a01 path_beg /api/
+    acl a02 path_beg /static/
+    acl a03 path_end .php
+    acl a04 path_end .jpg .png .gif
+    acl a05 path_sub /admin
+    acl a06 hdr(host) -i api.example.com
+    acl a07 hdr(host) -i static.example.com
+    acl a08 hdr_sub(user-agent) -i curl
+    acl a09 hdr_beg(host) -i internal.
+    acl a10 src 10.0.0.0/8 192.168.0.0/16
+    acl a11 method POST PUT DELETE
+    acl a12 url_param(debug) -m found
+    acl a13 req.hdr(x-tenant) -m found
+    acl a14 query -m sub token=
+    acl a15 path_reg ^/v[0-9]+/
+    acl a16 hdr(x-forwarded-proto) -i https
+    acl a17 path_dir images
+    acl a18 src_port lt 1024
+    acl a19 hdr_cnt(cookie) gt 5
+    acl a20 path_len gt 512
+    http-request set-header X-Forwarded-Proto http
+    http-request add-header X-Client-IP %[src]
+    http-request del-header X-Debug
+    http-request set-header X-Frontend l7rules
+    http-request replace-value X-Trace ^old$ new
+    use_backend origin_http if a01 || a02
+    use_backend origin_http if a03 || a04
+    use_backend origin_http if a05 || a06
+    use_backend origin_http if a07 || a08
+    use_backend origin_http if a09 || a10
+    use_backend origin_http if a11 || a12
+    use_backend origin_http if a13 || a14
+    use_backend origin_http if a15 || a16
+    use_backend origin_http if a17 || a18
+    use_backend origin_http if a19 || a20
+    http-response set-header Strict-Transport-Security "max-age=31536000"
+    http-response set-header X-Content-Type-Options nosniff
+    http-response set-header X-Frame-Options DENY
+    http-response del-header X-Powered-By
+    http-response set-header Referrer-Policy no-referrer
     default_backend origin_http
 
 backend origin_http

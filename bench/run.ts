@@ -76,8 +76,8 @@ async function main(): Promise<void> {
   const load1 = Number(machine.loadAverage.split(' ')[0]);
   if (load1 > 1) log(`bench: warning, load average is ${machine.loadAverage}: other work may skew the figures`);
 
-  const [origin, source, l7, l4, stream] = await freePorts(5);
-  const ports: Ports = { origin, source, l7, l4, stream };
+  const [origin, source, l7, l7rules, l4, stream] = await freePorts(6);
+  const ports: Ports = { origin, source, l7, l7rules, l4, stream };
   const dir = mkdtempSync(join(tmpdir(), 'hawser-bench-'));
   // 'exit' also runs on Ctrl-C (the cleanup handlers end with process.exit).
   process.on('exit', () => rmSync(dir, { recursive: true, force: true }));

@@ -10,7 +10,7 @@ import { LOAD_CPU, PROXY_CPU, startHaproxy, startHawser, stopPinned, type Pinned
 import { runTransfer } from './transfer.ts';
 import { runWrk } from './wrk.ts';
 
-export type ScenarioId = 'l7' | 'l4small' | 'l4big' | 'stream' | 'l7big';
+export type ScenarioId = 'l7' | 'l7rules' | 'l4small' | 'l4big' | 'stream' | 'l7big';
 export type PathName = 'direct' | 'haproxy' | 'hawser';
 export const PATHS: readonly PathName[] = ['direct', 'haproxy', 'hawser'];
 
@@ -19,7 +19,7 @@ export interface Scenario {
   title: string;
   kind: 'wrk' | 'transfer';
   /** The proxy listener it goes through, and what "direct" talks to instead. */
-  listener: 'l7' | 'l4' | 'stream';
+  listener: 'l7' | 'l7rules' | 'l4' | 'stream';
   direct: 'origin' | 'source';
   path: string;
   bodyBytes: number;
@@ -29,6 +29,7 @@ export interface Scenario {
 
 export const SCENARIOS: readonly Scenario[] = [
   { id: 'l7', title: 'L7 (mode http), small keep-alive requests', kind: 'wrk', listener: 'l7', direct: 'origin', path: '/', bodyBytes: SMALL_BODY.length, byDefault: true },
+  { id: 'l7rules', title: 'L7 (mode http), 20 ACLs and 10 header rules per request', kind: 'wrk', listener: 'l7rules', direct: 'origin', path: '/', bodyBytes: SMALL_BODY.length, byDefault: true },
   { id: 'l4small', title: 'L4 (mode tcp), small keep-alive requests', kind: 'wrk', listener: 'l4', direct: 'origin', path: '/', bodyBytes: SMALL_BODY.length, byDefault: true },
   { id: 'l4big', title: 'L4 (mode tcp), 64 KiB responses', kind: 'wrk', listener: 'l4', direct: 'origin', path: BIG_PATH, bodyBytes: BIG_BODY_BYTES, byDefault: true },
   { id: 'stream', title: 'L4 (mode tcp), one bulk transfer', kind: 'transfer', listener: 'stream', direct: 'source', path: '', bodyBytes: 0, byDefault: true },

@@ -1,4 +1,4 @@
-// Issue 2's performance targets for hawser, as ratios to haproxy 2.6
+// The issues' performance targets for hawser, as ratios to haproxy 2.6
 // measured in the same run, and whether a run meets them.
 
 import type { ScenarioId, ScenarioResult } from './scenarios.ts';
@@ -10,6 +10,8 @@ export interface Target {
   /** hawser/haproxy must be at least `min`, or at most `max`. */
   min?: number;
   max?: number;
+  /** Compare the ratio with this scenario's ratio instead of with 1 (issue 3: rules cost no more than 10% of the ratio). */
+  relativeTo?: ScenarioId;
 }
 
 export const TARGETS: readonly Target[] = [
@@ -19,6 +21,7 @@ export const TARGETS: readonly Target[] = [
   { label: 'L7 p99 <= 2x HAProxy', scenario: 'l7', metric: 'p99Ms', max: 2 },
   { label: 'L4 small p99 <= 2x HAProxy', scenario: 'l4small', metric: 'p99Ms', max: 2 },
   { label: 'L4 64 KiB p99 <= 2x HAProxy', scenario: 'l4big', metric: 'p99Ms', max: 2 },
+  { label: 'L7 with 20 ACLs + 10 header rules: ratio >= 0.9x plain L7 ratio (issue 3)', scenario: 'l7rules', metric: 'rps', min: 0.9, relativeTo: 'l7' },
 ];
 
 export interface TargetCheck {
@@ -35,7 +38,14 @@ export function checkTargets(results: Partial<Record<ScenarioId, ScenarioResult>
     const hawser = r?.hawser[t.metric];
     const haproxy = r?.haproxy[t.metric];
     if (hawser == null || haproxy == null || haproxy === 0) continue;
-    const ratio = hawser / haproxy;
+    let ratio = hawser / haproxy;
+    if (t.relativeTo !== undefined) {
+      const base = results[t.relativeTo];
+      const bh = base?.hawser[t.metric];
+      const bp = base?.haproxy[t.metric];
+      if (bh == null || bp == null || bp === 0 || bh === 0) continue;
+      ratio /= bh / bp;
+    }
     const met = (t.min === undefined || ratio >= t.min) && (t.max === undefined || ratio <= t.max);
     out.push({ label: t.label, ratio, met });
   }
