@@ -60,7 +60,7 @@ export function scenarioTable(s: Scenario, r: ScenarioResult, o: Settings): stri
 }
 
 export function targetsTable(checks: TargetCheck[]): string {
-  const lines = ['Targets (issue 2), hawser/haproxy:'];
+  const lines = ['Targets (issues 2 and 3), hawser/haproxy:'];
   for (const c of checks) lines.push(`  ${c.label.padEnd(50)}${`${c.ratio.toFixed(2)}x`.padStart(8)}  ${c.met ? 'met' : 'NOT MET'}`);
   return lines.join('\n');
 }
