@@ -257,6 +257,12 @@ const urlParam: Fetch = (ctx, a, smp, iterate) => {
   return true;
 };
 
+/** `req.len` / `req_len`: bytes of the request buffered so far. */
+const requestLength: Fetch = (ctx, _a, smp) => {
+  smp.setInt(ctx.requestLength());
+  return true;
+};
+
 function str(get: (ctx: SampleContext) => string | undefined): Fetch {
   return (ctx, _a, smp) => {
     const v = get(ctx);
@@ -375,26 +381,8 @@ export const HTTP_FETCHES: readonly FetchDef[] = [
   { name: 'cook_val', args: OPT_NAME, out: SMP_INT, use: USE_REQ, fetch: cookieVal(REQ) },
 
   // ---- request body and buffer
-  {
-    name: 'req.len',
-    args: NO_ARGS,
-    out: SMP_INT,
-    use: USE_REQ,
-    fetch: (ctx, _a, smp) => {
-      smp.setInt(ctx.requestLength());
-      return true;
-    },
-  },
-  {
-    name: 'req_len',
-    args: NO_ARGS,
-    out: SMP_INT,
-    use: USE_REQ,
-    fetch: (ctx, _a, smp) => {
-      smp.setInt(ctx.requestLength());
-      return true;
-    },
-  },
+  { name: 'req.len', args: NO_ARGS, out: SMP_INT, use: USE_REQ, fetch: requestLength },
+  { name: 'req_len', args: NO_ARGS, out: SMP_INT, use: USE_REQ, fetch: requestLength },
   {
     name: 'req.body',
     args: NO_ARGS,
