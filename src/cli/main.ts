@@ -31,6 +31,8 @@ import { fullVersionText, versionText, COMPAT_VERSION } from './version.ts';
 export async function main(argv: string[]): Promise<number> {
   // `hawser ctl CMD...`: a friendly client for the runtime API socket.
   if (argv[0] === 'ctl') return runCtl(argv.slice(1));
+  // `hawser drill`: build a cluster in namespaces, break it, report (src/drill).
+  if (argv[0] === 'drill') return (await import('../drill/cli.ts')).drillCommand(argv.slice(1));
   const parsed = parseArgs(argv, { hostname: hostname() });
   if (!parsed.ok) {
     if (parsed.showVersion) process.stdout.write(versionText(runningOn()));

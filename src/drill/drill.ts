@@ -1,0 +1,360 @@
+// The failover drill: builds a small cluster in network namespaces (Hawser
+// nodes holding a VIP, backends, a client), drives steady client load
+// through the VIP, breaks the cluster on purpose one scenario at a time, and
+// reports what the client saw. Everything it creates is removed at the end,
+// on failure too.
+
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Writable } from 'node:stream';
+import { runCtl } from '../runtime/index.ts';
+import type { ClientPlan } from './client.ts';
+import { BACKEND_PORT, clusterConfig, VIP, type ClusterLayout, type Features } from './config.ts';
+import { detectFeatures, HAWSER_BIN } from './features.ts';
+import { must, Network, type Host } from './netns.ts';
+import { HostProcess, type Event } from './process.ts';
+import { evaluate, type RequestRecord, type ScenarioInput, type ScenarioResult, type Thresholds, type Transition } from './report.ts';
+
+export const SCENARIOS = ['graceful', 'kill', 'backends', 'partition', 'reload', 'return', 'peer-restart'] as const;
+export type ScenarioName = (typeof SCENARIOS)[number];
+
+export interface DrillOptions {
+  nodes: number;
+  scenarios: readonly ScenarioName[];
+  advertMs: number;
+  thresholds: Thresholds;
+  /** How long to watch after each takeover before judging (ms). */
+  settleMs: number;
+  log: (line: string) => void;
+}
+
+export const DEFAULT_THRESHOLDS: Thresholds = {
+  killTakeoverMs: 450,
+  gracefulTakeoverMs: 200,
+  gracefulFailed: 0,
+  stickyPct: 100,
+  splitBrainMs: 100,
+};
+
+const CLIENT_BIN = resolve(import.meta.dirname, 'client.ts');
+const BACKEND_BIN = resolve(import.meta.dirname, 'backend.ts');
+const PRIORITIES = [150, 100, 50];
+const STICKY_CLIENTS = 4;
+
+interface Node {
+  name: string;
+  host: Host;
+  proc: HostProcess | undefined;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+function eventTime(e: Event, at: number): number {
+  const t = typeof e.time === 'string' ? Date.parse(e.time) : typeof e.time === 'number' ? e.time : Number.NaN;
+  return Number.isFinite(t) ? t : at;
+}
+
+/** Runs a runtime API command on a node's socket; the answer, or '' when it fails. */
+async function ask(socket: string, command: string): Promise<string> {
+  let text = '';
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      text += chunk.toString();
+      cb();
+    },
+  });
+  const code = await runCtl(['-s', socket, command], sink, sink).catch(() => 1);
+  return code === 0 ? text : '';
+}
+
+class Drill {
+  readonly o: DrillOptions;
+  readonly net: Network;
+  readonly dir: string;
+  readonly layout: ClusterLayout;
+  readonly features: Features;
+  readonly nodes: Node[];
+  readonly backends: Host[];
+  readonly client: Host;
+  readonly cfgFile: string;
+  readonly records: RequestRecord[] = [];
+  readonly transitions: Transition[] = [];
+  readonly vipAdded: Array<{ node: string; at: number }> = [];
+  readonly monitors: HostProcess[] = [];
+  clientProc: HostProcess | undefined;
+
+  constructor(o: DrillOptions, net: Network, dir: string, layout: ClusterLayout, features: Features, nodes: Node[], backends: Host[], client: Host) {
+    this.o = o;
+    this.net = net;
+    this.dir = dir;
+    this.layout = layout;
+    this.features = features;
+    this.nodes = nodes;
+    this.backends = backends;
+    this.client = client;
+    this.cfgFile = join(dir, 'hawser.cfg');
+    writeFileSync(this.cfgFile, clusterConfig(layout, features));
+  }
+
+  socket(n: Node): string {
+    return join(this.dir, `${n.name}.sock`);
+  }
+
+  /** Who is master now, from the transitions seen. */
+  states(at = Date.now()): Map<string, string> {
+    const m = new Map<string, string>();
+    for (const tr of this.transitions) if (tr.at <= at) m.set(tr.node, tr.to);
+    return m;
+  }
+
+  async startNode(n: Node): Promise<void> {
+    const p = new HostProcess(n.host, [process.execPath, HAWSER_BIN, '-f', this.cfgFile, '-L', n.name]);
+    p.onEvent = (e, at) => {
+      if (e.event === 'vrrp-transition') this.transitions.push({ node: n.name, at: eventTime(e, at), to: String(e.to) });
+    };
+    // A killed node says nothing: its end is its last state change.
+    void p.exited.then(() => this.transitions.push({ node: n.name, at: Date.now(), to: 'Stopped' }));
+    n.proc = p;
+    await p.waitFor('hawser ready', (e) => e.event === 'ready', 20_000);
+  }
+
+  async waitMaster(n: Node, since: number, timeoutMs: number): Promise<void> {
+    const end = Date.now() + timeoutMs;
+    while (Date.now() < end) {
+      if (this.transitions.some((tr) => tr.node === n.name && tr.to === 'Master' && tr.at >= since)) return;
+      await sleep(10);
+    }
+    throw new Error(`${n.name} did not become master within ${timeoutMs} ms`);
+  }
+
+  /** node1 master, every other node backup, and the client served. */
+  async steady(): Promise<void> {
+    const [first, ...rest] = this.nodes;
+    const end = Date.now() + 15_000;
+    for (;;) {
+      const s = this.states();
+      if (s.get(first!.name) === 'Master' && rest.every((n) => s.get(n.name) === 'Backup')) break;
+      if (Date.now() > end) throw new Error(`the cluster did not settle: ${JSON.stringify([...s])}`);
+      await sleep(20);
+    }
+    await sleep(1500);
+  }
+
+  async startMonitors(): Promise<void> {
+    for (const n of this.nodes) {
+      const m = new HostProcess(n.host, ['ip', '-4', '-o', 'monitor', 'address']);
+      m.onLine = (line, at) => {
+        if (!line.startsWith('Deleted') && line.includes(` ${VIP}/`)) this.vipAdded.push({ node: n.name, at });
+      };
+      this.monitors.push(m);
+    }
+    await sleep(200);
+  }
+
+  startClient(durationMs: number): void {
+    const addr = this.client.address;
+    const last = Number(addr.split('.')[3]);
+    const prefix = addr.split('.').slice(0, 3).join('.');
+    const clients: ClientPlan['clients'] = [{ id: 'steady', rate: 40, path: '/' }];
+    if (this.features.cookie) for (let i = 0; i < STICKY_CLIENTS; i++) clients.push({ id: `cookie-${i}`, rate: 5, path: '/cookie', cookie: true });
+    if (this.features.stick) {
+      for (let i = 0; i < STICKY_CLIENTS; i++) clients.push({ id: `src-${i}`, rate: 5, path: '/src', source: `${prefix}.${last + 1 + i}` });
+      clients.push({ id: 'limited', rate: 20, path: '/limited', source: `${prefix}.${last + 1 + STICKY_CLIENTS}` });
+    }
+    const plan: ClientPlan = { vip: VIP, port: 80, durationMs, maxRequests: Math.ceil((durationMs / 1000) * 120), clients };
+    const p = new HostProcess(this.client, [process.execPath, CLIENT_BIN, JSON.stringify(plan)]);
+    p.onEvent = (e) => {
+      if (e.k === 'r') this.records.push(e as unknown as RequestRecord);
+    };
+    this.clientProc = p;
+  }
+
+  async stopClient(): Promise<void> {
+    const p = this.clientProc;
+    if (p === undefined) return;
+    p.kill('SIGTERM');
+    await p.waitFor('the client to end', (e) => e.k === 'end', 5000).catch(() => p.kill('SIGKILL'));
+  }
+
+  vipOn(node: string, since: number): number | undefined {
+    return this.vipAdded.find((v) => v.node === node && v.at >= since)?.at;
+  }
+
+  input(name: string, t0: number, tEnd: number, newMaster: Node | undefined, extra: Partial<ScenarioInput>): ScenarioInput {
+    return {
+      name,
+      t0,
+      tEnd,
+      newMaster: newMaster?.name,
+      vipAt: newMaster === undefined ? undefined : this.vipOn(newMaster.name, t0),
+      records: this.records,
+      transitions: this.transitions,
+      splitFrom: t0,
+      failuresAllowed: false,
+      takeoverLimitMs: undefined,
+      peersLagMs: undefined,
+      notes: [],
+      ...extra,
+    };
+  }
+
+  async run(name: ScenarioName): Promise<ScenarioResult | undefined> {
+    const [n1, n2] = this.nodes as [Node, Node];
+    await this.steady();
+    const initial = this.states();
+    const th = this.o.thresholds;
+    let input: ScenarioInput;
+    switch (name) {
+      case 'graceful':
+      case 'kill': {
+        const t0 = Date.now();
+        n1.proc!.kill(name === 'kill' ? 'SIGKILL' : 'SIGTERM');
+        await this.waitMaster(n2, t0, 5000);
+        await sleep(this.o.settleMs);
+        const tEnd = Date.now();
+        input = this.input(name, t0, tEnd, n2, {
+          failuresAllowed: name === 'kill',
+          takeoverLimitMs: name === 'kill' ? th.killTakeoverMs : th.gracefulTakeoverMs,
+        });
+        await n1.proc!.exited;
+        await this.startNode(n1);
+        break;
+      }
+      case 'backends': {
+        const t0 = Date.now();
+        for (const b of this.backends) await must('ip', ['-n', n1.host.ns, 'route', 'add', 'blackhole', `${b.address}/32`]);
+        await this.waitMaster(n2, t0, 10_000);
+        await sleep(this.o.settleMs);
+        input = this.input(name, t0, Date.now(), n2, { failuresAllowed: true, notes: ['requests through the old master fail until its checks mark the servers down'] });
+        for (const b of this.backends) await must('ip', ['-n', n1.host.ns, 'route', 'del', 'blackhole', `${b.address}/32`]);
+        break;
+      }
+      case 'partition': {
+        const t0 = Date.now();
+        await this.net.setLink(n1.host, false);
+        await this.waitMaster(n2, t0, 5000);
+        await sleep(this.o.settleMs);
+        const healed = Date.now();
+        await this.net.setLink(n1.host, true);
+        await sleep(this.o.settleMs);
+        input = this.input(name, t0, Date.now(), n2, { failuresAllowed: true, splitFrom: healed, notes: ['split brain is counted from the moment the link is back'] });
+        break;
+      }
+      case 'reload': {
+        const t0 = Date.now();
+        for (const n of this.nodes) {
+          const since = n.proc!.events.length;
+          n.proc!.kill('SIGHUP');
+          await n.proc!.waitFor(`${n.name} reload`, (e) => e.event === 'reload' && n.proc!.events.findIndex((x) => x.e === e) >= since, 10_000);
+        }
+        await sleep(this.o.settleMs);
+        input = this.input(name, t0, Date.now(), undefined, {});
+        break;
+      }
+      case 'return': {
+        n1.proc!.kill('SIGTERM');
+        await this.waitMaster(n2, Date.now() - 50, 5000);
+        await n1.proc!.exited;
+        await sleep(1000);
+        const t0 = Date.now();
+        await this.startNode(n1);
+        await this.waitMaster(n1, t0, 5000);
+        await sleep(this.o.settleMs);
+        input = this.input(name, t0, Date.now(), n1, { notes: ['the old master comes back and preempts'] });
+        break;
+      }
+      case 'peer-restart': {
+        if (!this.features.stick) return undefined;
+        const t0 = Date.now();
+        n2.proc!.kill('SIGKILL');
+        await n2.proc!.exited;
+        await this.startNode(n2);
+        const want = await this.tableSize(n1, 'drill/sticky');
+        let lag: number | undefined;
+        const end = Date.now() + 10_000;
+        while (Date.now() < end) {
+          if ((await this.tableSize(n2, 'drill/sticky')) >= want && want > 0) {
+            lag = Date.now() - t0;
+            break;
+          }
+          await sleep(50);
+        }
+        await sleep(500);
+        input = this.input(name, t0, Date.now(), undefined, {
+          peersLagMs: lag,
+          notes: [lag === undefined ? `node2 did not relearn the ${want} sticky entries` : `node2 relearned ${want} sticky entries ${lag} ms after it was killed`],
+        });
+        break;
+      }
+    }
+    const r = evaluate(input, th, initial);
+    if (name === 'peer-restart' && input.peersLagMs === undefined) {
+      r.verdict = 'fail';
+      r.why.push('tables were not relearned');
+    }
+    return r;
+  }
+
+  async tableSize(n: Node, table: string): Promise<number> {
+    const text = await ask(this.socket(n), 'show table');
+    const m = new RegExp(`# table: ${table.replace('/', '\\/')}, type: [a-z0-9]+, size:\\d+, used:(\\d+)`).exec(text);
+    return m === null ? 0 : Number(m[1]);
+  }
+}
+
+/** Builds the cluster, runs the scenarios, tears everything down; the results. */
+export async function runDrill(o: DrillOptions): Promise<{ results: ScenarioResult[]; features: Features }> {
+  if (o.nodes < 2 || o.nodes > 3) throw new Error('the drill runs 2 or 3 nodes');
+  const dir = mkdtempSync(join(tmpdir(), 'hawser-drill-'));
+  const net = await Network.create();
+  try {
+    const nodeHosts: Host[] = [];
+    for (let i = 0; i < o.nodes; i++) nodeHosts.push(await net.addHost(`n${i + 1}`));
+    const backends = [await net.addHost('b1'), await net.addHost('b2')];
+    const client = await net.addHost('c1', STICKY_CLIENTS + 1);
+    const layout: ClusterLayout = {
+      nodes: nodeHosts.map((h, i) => ({ name: `node${i + 1}`, address: h.address, priority: PRIORITIES[i]! })),
+      backends: backends.map((h) => ({ name: h.name, address: h.address })),
+      advertMs: o.advertMs,
+      rateLimit: 100,
+      nopreempt: false,
+      sockDir: dir,
+    };
+    const features = detectFeatures(layout);
+    if (!features.cookie) o.log('drill: cookie persistence is not available in this build: no cookie clients');
+    if (!features.stick) o.log('drill: stick tables/peers are not available in this build: no source-sticky or rate-limited clients');
+    const nodes: Node[] = nodeHosts.map((host, i) => ({ name: `node${i + 1}`, host, proc: undefined }));
+    const d = new Drill(o, net, dir, layout, features, nodes, backends, client);
+    for (const b of backends) {
+      const p = new HostProcess(b, [process.execPath, BACKEND_BIN, b.name, String(BACKEND_PORT)]);
+      await p.waitFor('backend ready', (e) => e.event === 'backend-ready', 10_000);
+    }
+    await d.startMonitors();
+    for (const n of nodes) {
+      await d.startNode(n);
+      if (n === nodes[0]) await d.waitMaster(n, 0, 5000);
+    }
+    d.startClient(o.scenarios.length * 30_000 + 20_000);
+    await sleep(2000);
+    const results: ScenarioResult[] = [];
+    for (const s of o.scenarios) {
+      o.log(`drill: ${s}...`);
+      const r = await d.run(s);
+      if (r !== undefined) results.push(r);
+      else o.log(`drill: ${s} skipped (needs stick tables and peers)`);
+    }
+    await d.stopClient();
+    // A node draining a connection to a client that is gone can wait for
+    // minutes: the drill is over, so it gets a few seconds.
+    for (const n of nodes) n.proc?.kill('SIGTERM');
+    const grace = setTimeout(() => nodes.forEach((n) => n.proc?.kill('SIGKILL')), 5000);
+    await Promise.all(nodes.map((n) => n.proc?.exited));
+    clearTimeout(grace);
+    return { results, features };
+  } finally {
+    await net.destroy();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
