@@ -737,8 +737,7 @@ export class HttpSession extends SessionSamples implements ServerConnOwner, Pick
     if (!this.reqDone) this.keepClient = false;
     this.resetTransaction();
     if (!this.keepClient) {
-      this.phase = P_CLOSING;
-      this.client.end();
+      this.closeClient(undefined);
       return;
     }
     this.phase = P_IDLE;
@@ -806,8 +805,21 @@ export class HttpSession extends SessionSamples implements ServerConnOwner, Pick
       this.resumeClient();
       return;
     }
+    this.closeClient(body);
+  }
+
+  /**
+   * Ends the client side after the last response. The client's FIN is still
+   * awaited, bounded by `timeout client-fin` (HAProxy's), so a client that
+   * vanished without closing cannot hold the session (and a graceful stop)
+   * forever.
+   */
+  private closeClient(body: Buffer | undefined): void {
     this.phase = P_CLOSING;
-    this.client.end(body);
+    if (body === undefined) this.client.end();
+    else this.client.end(body);
+    this.client.setTimeout(this.fe.timeouts.clientFin > 0 ? this.fe.timeouts.clientFin : this.fe.timeouts.client);
+    this.client.resume();
   }
 
   /**
@@ -971,6 +983,9 @@ export class HttpSession extends SessionSamples implements ServerConnOwner, Pick
         return;
       case P_TUNNEL:
         this.closeAll('cD');
+        return;
+      case P_CLOSING:
+        this.client.destroy();
         return;
       case P_EXCHANGE:
         if (!this.reqDone || this.resStarted) {
