@@ -29,6 +29,7 @@ export interface VirtualAddressesOptions {
 
 export class VirtualAddresses {
   readonly #o: VirtualAddressesOptions;
+  #addresses: readonly VrrpVirtualAddress[];
   #queue: Promise<void> = Promise.resolve();
   readonly #arpings = new Set<ChildProcess>();
   #closed = false;
@@ -37,6 +38,7 @@ export class VirtualAddresses {
 
   constructor(options: VirtualAddressesOptions) {
     this.#o = options;
+    this.#addresses = options.addresses;
   }
 
   /** Adds every VIP (after whatever was asked before). */
@@ -61,7 +63,7 @@ export class VirtualAddresses {
   announce(count: number): void {
     this.#enqueue(() => {
       const v6ByDev = new Map<string, string[]>();
-      for (const v of this.#o.addresses) {
+      for (const v of this.#addresses) {
         const dev = v.dev ?? this.#o.interface;
         if (v.family === 6) {
           const list = v6ByDev.get(dev);
@@ -107,7 +109,25 @@ export class VirtualAddresses {
   }
 
   async #all(verb: 'add' | 'del'): Promise<void> {
-    await Promise.all(this.#o.addresses.map((v) => this.#ip(verb, v)));
+    await Promise.all(this.#addresses.map((v) => this.#ip(verb, v)));
+  }
+
+  /**
+   * Reload: the new list. Addresses no longer listed are removed; new ones
+   * are added when we hold the others. Returns how many were added, for
+   * the caller to announce.
+   */
+  update(next: readonly VrrpVirtualAddress[]): number {
+    const key = (v: VrrpVirtualAddress): string => `${v.address}/${v.prefix} ${v.dev ?? ''} ${v.label ?? ''}`;
+    const before = new Set(this.#addresses.map(key));
+    const after = new Set(next.map(key));
+    const gone = this.#addresses.filter((v) => !after.has(key(v)));
+    const fresh = next.filter((v) => !before.has(key(v)));
+    this.#addresses = [...next];
+    if (gone.length > 0) this.#enqueue(() => Promise.all(gone.map((v) => this.#ip('del', v))).then(() => {}));
+    if (!this.held || fresh.length === 0) return 0;
+    this.#enqueue(() => Promise.all(fresh.map((v) => this.#ip('add', v))).then(() => {}));
+    return fresh.length;
   }
 
   #ip(verb: 'add' | 'del', v: VrrpVirtualAddress): Promise<void> {

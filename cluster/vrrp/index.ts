@@ -1,9 +1,10 @@
 // Public surface of Hawser's VRRP core: the advert codec (v2 and v3, IPv4
 // and IPv6), the receive checks against this router's configuration, the
-// pure state machine (RFC 5798 6.4 plus Fault) and the typed settings of a
-// `vrrp` section for one node; and the adapters that run it for real:
-// VrrpInstance (timers, transports raw IP 112 or UDP, VIPs with `ip`,
-// gratuitous ARP with `arping`, tracking). The pure modules open no socket,
+// pure state machine (RFC 5798 6.4 plus Fault), sync groups, and the typed
+// settings of a `vrrp` section for one node; and the adapters that run it
+// for real: VrrpInstance (timers, transports raw IP 112 or UDP, VIPs with
+// `ip`, gratuitous ARP with `arping`, tracking of interfaces, backends,
+// scripts and files, notify commands), VrrpGroupRunner, VrrpRouters. The pure modules open no socket,
 // arm no real timer and run no command; the adapters are thin.
 //
 // @example
@@ -51,6 +52,7 @@ export {
   type VrrpTransitionReason,
   type VrrpMachineOptions,
   type VrrpGarpSettings,
+  type VrrpReconfigurable,
 } from './state-machine.ts';
 export {
   vrrpSettings,
@@ -74,4 +76,14 @@ export type { AdvertTransport, AdvertSink, TransportOptions } from './advert-tra
 export { openAdvertTransport } from './open-transport.ts';
 export { readInterface, interfaceIsUp, sourceAddress, type InterfaceInfo } from './interface-info.ts';
 export { VirtualAddresses, type VirtualAddressesOptions } from './addresses.ts';
-export { VrrpInstance, type VrrpInstanceOptions, type VrrpInstanceStatus, type BackendHealth } from './instance.ts';
+export { VrrpInstance, type VrrpInstanceOptions, type VrrpInstanceStatus, type BackendHealth, type VrrpGroupPort } from './instance.ts';
+export { VrrpSyncGroup, type VrrpGroupState, type VrrpMemberActions } from './sync-group.ts';
+export { syncGroupSettings, type VrrpSyncGroupSettings, type VrrpSyncGroupsResult } from './sync-groups.ts';
+export { nodeVrrpSettings, type NodeVrrpSettings, type NodeVrrpResult } from './node-settings.ts';
+export { settingsChanges, reconfigurable, type VrrpSettingsChanges } from './settings-change.ts';
+export { ScriptResult, type ScriptStatus } from './script-result.ts';
+export { parseTrackFileValue } from './track-file-value.ts';
+export { runBounded, describeOutcome, type CommandOutcome, type RunningCommand } from './bounded-command.ts';
+export { runNotify, notifyState, NOTIFY_TIMEOUT, type NotifyState, type NotifyTarget } from './notify.ts';
+export { VrrpGroupRunner } from './group-runner.ts';
+export { VrrpRouters, type VrrpRoutersOptions } from './routers.ts';

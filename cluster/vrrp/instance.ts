@@ -1,9 +1,12 @@
 // One virtual router running for real: the pure state machine driven by
-// monotonic timers, a transport (raw IP 112 or UDP), the VIP/ARP adapter and
-// the tracking probes. Actions are applied in the order the machine gives
-// them and synchronously (a re-armed timer never fires for its old time).
-// Every transition is one log line with `event: 'vrrp-transition'` and its
-// reason; counters and a status snapshot feed `show vrrp` and metrics.
+// monotonic timers, a transport (raw IP 112 or UDP), the VIP/ARP adapter,
+// the tracking probes (interfaces, backends, scripts, files), notify
+// commands and, for a sync-group member, its group. Actions are applied in
+// the order the machine gives them and synchronously (a re-armed timer
+// never fires for its old time). Every transition is one log line with
+// `event: 'vrrp-transition'` and its reason; counters and a status snapshot
+// feed `show vrrp` and metrics. A reload hands it new settings
+// (reconfigure): what changed is applied in place, nothing else moves.
 //
 // @example
 //   const vr = await VrrpInstance.start({ settings, events, backends });
@@ -16,18 +19,36 @@ import type { AdvertSink, AdvertTransport, TransportOptions } from './advert-tra
 import { VirtualAddresses } from './addresses.ts';
 import type { VrrpAdvertFields, VrrpDecodeResult } from './codec.ts';
 import type { VrrpDrop } from './drop.ts';
+import { FileTracker } from './file-tracker.ts';
 import { interfaceIsUp, readInterface, sourceAddress } from './interface-info.ts';
-import { runNotify } from './notify.ts';
+import { notifyState, runNotify } from './notify.ts';
 import { openAdvertTransport } from './open-transport.ts';
 import { checkReceivedAdvert, type ReceiveContext } from './receive-check.ts';
+import { ScriptTracker } from './script-tracker.ts';
+import { reconfigurable, settingsChanges } from './settings-change.ts';
 import type { VrrpSettings } from './settings.ts';
-import { VrrpStateMachine, type VrrpAction, type VrrpClock, type VrrpState, type VrrpTimer, type VrrpTransitionReason } from './state-machine.ts';
+import {
+  VrrpStateMachine,
+  type VrrpAction,
+  type VrrpClock,
+  type VrrpEvent,
+  type VrrpState,
+  type VrrpTimer,
+  type VrrpTransitionReason,
+} from './state-machine.ts';
 import { trackedPriority, type TrackedObjectState, type TrackedPriority } from './tracking.ts';
 
 /** What the engine tells the cluster about its backends (HAProxy's nbsrv). */
 export interface BackendHealth {
   /** Servers able to take traffic now; undefined for a backend that does not exist. */
   usableServers(backend: string): number | undefined;
+}
+
+/** A sync group as an instance sees it (group-runner.ts): it learns the machine before start-up, then every batch of actions. */
+export interface VrrpGroupPort {
+  attach(instance: VrrpInstance): void;
+  /** `member` handled an event and applied `actions`; the group applies what follows to its members. */
+  followed(member: string, actions: readonly VrrpAction[]): void;
 }
 
 export interface VrrpInstanceOptions {
@@ -37,6 +58,8 @@ export interface VrrpInstanceOptions {
   openTransport?(options: TransportOptions): Promise<AdvertTransport>;
   backends?: BackendHealth;
   clock?: VrrpClock;
+  /** The sync group this router is in (settings.syncGroup). */
+  group?: VrrpGroupPort;
 }
 
 export interface VrrpInstanceStatus {
@@ -52,6 +75,7 @@ export interface VrrpInstanceStatus {
   fault: boolean;
   /** Why the priority differs from the configured one, or why in Fault. */
   trackingReason: string | undefined;
+  syncGroup: string | undefined;
   sourceAddress: string;
   masterAddress: string | undefined;
   masterPriority: number | undefined;
@@ -80,7 +104,7 @@ const DROP_LOG_INTERVAL = 10_000;
 const TIMERS: readonly VrrpTimer[] = ['adver', 'master-down', 'garp'];
 
 export class VrrpInstance implements AdvertSink {
-  readonly #s: VrrpSettings;
+  #s: VrrpSettings;
   readonly #events: EventLogger;
   readonly #clock: VrrpClock;
   readonly #backends: BackendHealth | undefined;
@@ -93,8 +117,14 @@ export class VrrpInstance implements AdvertSink {
   #advert!: VrrpAdvertFields;
   #trackTimer: NodeJS.Timeout | undefined;
   #tracked: TrackedPriority;
-  /** Between start-up of the machine and stop(): packets and timers are handled only then. */
+  #scripts: ScriptTracker[] = [];
+  #files: FileTracker[] = [];
+  #group: VrrpGroupPort | undefined;
+  /** Between opening and stop(): packets and timers are handled only then. */
   #running = false;
+  /** The machine has had its start-up (deferred until weight-0 scripts have a first result). */
+  #started = false;
+  #waitLogged = false;
   #stopped = false;
 
   #advertsSent = 0;
@@ -107,13 +137,15 @@ export class VrrpInstance implements AdvertSink {
   #transportErrors = 0;
   #addressErrors = 0;
   #lastTransportError = { message: '', at: 0 };
-  readonly #mismatched = new Set<string>();
+  /** Per source, the mismatch last logged: logged again only when it changes (a reload on either side). */
+  readonly #mismatched = new Map<string, string>();
 
   private constructor(options: VrrpInstanceOptions) {
     this.#s = options.settings;
     this.#events = options.events;
     this.#clock = options.clock ?? performance;
     this.#backends = options.backends;
+    this.#group = options.group;
     this.#tracked = { priority: this.#s.priority, fault: false, reason: undefined };
     this.#fire = { adver: () => this.#onTimer('adver'), 'master-down': () => this.#onTimer('master-down'), garp: () => this.#onTimer('garp') };
     this.#addresses = new VirtualAddresses({
@@ -129,6 +161,19 @@ export class VrrpInstance implements AdvertSink {
     const vr = new VrrpInstance(options);
     await vr.#open(options);
     return vr;
+  }
+
+  get name(): string {
+    return this.#s.name;
+  }
+
+  get settings(): VrrpSettings {
+    return this.#s;
+  }
+
+  /** For the sync group (group-runner.ts) only: it drives members' machines together. */
+  get machine(): VrrpStateMachine {
+    return this.#machine;
   }
 
   async #open(options: VrrpInstanceOptions): Promise<void> {
@@ -164,11 +209,13 @@ export class VrrpInstance implements AdvertSink {
         preempt: s.preempt,
         preemptDelay: s.preemptDelay,
         garp: s.garp,
+        inSyncGroup: s.syncGroup !== undefined,
       },
       this.#clock,
     );
+    this.#group?.attach(this);
     this.#warnUntracked();
-    this.#track(true);
+    this.#startTrackers();
     this.#events.info(
       {
         event: 'vrrp-start',
@@ -184,18 +231,74 @@ export class VrrpInstance implements AdvertSink {
       `VRRP ${s.name}: VRID ${s.vrid} v${s.version} on ${s.interface} from ${source} (${this.#transport.kind}), priority ${s.priority}, adverts every ${s.advertInterval} ms`,
     );
     this.#running = true;
-    this.#apply(this.#machine.handle({ kind: 'startup' }));
-    const period = Math.min(1000, Math.max(50, s.advertInterval));
-    this.#trackTimer = setInterval(() => this.#track(false), period);
+    this.#trackTimer = setInterval(() => this.#track(), trackPeriod(s));
+    this.#track();
+  }
+
+  /**
+   * Reload: new settings for this virtual router. Applied in place when it
+   * stays the same router on the wire (interface, VRID, version, family,
+   * transport, unicast, checksum, authentication); returns false, touching
+   * nothing, when it must be restarted instead.
+   */
+  reconfigure(next: VrrpSettings): boolean {
+    const changes = settingsChanges(this.#s, next);
+    if (changes.restart.length > 0) return false;
+    if (changes.update.length === 0) {
+      this.#s = next;
+      return true;
+    }
+    const prev = this.#s;
+    this.#s = next;
+    this.#ctx.priority = next.priority;
+    this.#ctx.advertInterval = next.advertInterval;
+    this.#ctx.advertisedAddresses = next.advertisedAddresses;
+    this.#advert.interval = next.advertInterval;
+    this.#advert.addresses = next.advertisedAddresses;
+    if (changes.update.includes('virtualAddresses')) {
+      const added = this.#addresses.update(next.virtualAddresses);
+      if (added > 0) this.#addresses.announce(next.garp.masterRepeat);
+    }
+    if (changes.update.includes('tracks')) {
+      this.#stopTrackers();
+      this.#startTrackers();
+    }
+    this.#events.info(
+      { event: 'vrrp-reconfigured', vrrp: next.name, changed: changes.update, priority: next.priority, advertInterval: next.advertInterval },
+      `VRRP ${next.name}: reloaded (${changes.update.join(', ')} changed)${prev.priority !== next.priority ? `, priority ${prev.priority} -> ${next.priority}` : ''}`,
+    );
+    clearInterval(this.#trackTimer);
+    this.#trackTimer = setInterval(() => this.#track(), trackPeriod(next));
+    this.#handle({ kind: 'reconfigure', settings: reconfigurable(next) });
+    this.#track();
+    return true;
+  }
+
+  /** Reload: the sync group this router is now in (a new runner), or none. */
+  setGroup(group: VrrpGroupPort | undefined): void {
+    this.#group = group;
+    group?.attach(this);
+  }
+
+  /** From the sync group: what the group's rules make this member do (already decided; not routed again). */
+  applyGroupActions(actions: readonly VrrpAction[]): void {
+    if (this.#running) this.#apply(actions);
+  }
+
+  #handle(event: VrrpEvent): void {
+    const actions = this.#machine.handle(event);
+    this.#apply(actions);
+    if (this.#group !== undefined && actions.length > 0) this.#group.followed(this.#s.name, actions);
   }
 
   /** Leaves the virtual router: priority 0 when Master (backups take over after Skew_Time), VIPs removed, socket closed. */
   async stop(): Promise<void> {
     if (this.#stopped) return;
     this.#stopped = true;
-    this.#running = false;
     clearInterval(this.#trackTimer);
-    this.#apply(this.#machine.handle({ kind: 'shutdown' }));
+    this.#stopTrackers();
+    this.#handle({ kind: 'shutdown' });
+    this.#running = false;
     for (const t of TIMERS) this.#clearTimer(t);
     if (this.#addresses.held) this.#addresses.remove();
     await Promise.all([this.#transport.flush(), this.#addresses.idle()]);
@@ -232,6 +335,7 @@ export class VrrpInstance implements AdvertSink {
       priority: m.priority,
       fault: m.fault,
       trackingReason: this.#tracked.reason,
+      syncGroup: this.#s.syncGroup,
       sourceAddress: this.#transport.sourceAddress,
       masterAddress: m.masterAddress,
       masterPriority: m.masterPriority,
@@ -264,7 +368,7 @@ export class VrrpInstance implements AdvertSink {
     if (verdict.addressMismatch || verdict.intervalMismatch) this.#mismatch(result.source, a.addresses, a.interval, verdict);
     else if (this.#mismatched.size > 0) this.#mismatched.delete(result.source);
     const master = this.#machine.masterAddress;
-    this.#apply(this.#machine.handle({ kind: 'advert', priority: a.priority, maxAdvertInterval: a.interval, srcAddr: result.source }));
+    this.#handle({ kind: 'advert', priority: a.priority, maxAdvertInterval: a.interval, srcAddr: result.source });
     const m = this.#machine;
     if (m.state === 'Backup' && m.masterAddress !== master && m.masterAddress === result.source) {
       this.#events.info(
@@ -313,6 +417,9 @@ export class VrrpInstance implements AdvertSink {
         case 'cancel-timer':
           this.#clearTimer(a.timer);
           break;
+        case 'want-master':
+          // The group decides (followed); alone, a member waits until its group is configured.
+          break;
       }
     }
   }
@@ -328,7 +435,7 @@ export class VrrpInstance implements AdvertSink {
   #onTimer(timer: VrrpTimer): void {
     this.#timers.delete(timer);
     if (!this.#running) return;
-    this.#apply(this.#machine.handle({ kind: 'timer', timer }));
+    this.#handle({ kind: 'timer', timer });
   }
 
   #transition(from: VrrpState, to: VrrpState, reason: VrrpTransitionReason, message: string): void {
@@ -348,7 +455,7 @@ export class VrrpInstance implements AdvertSink {
     const line = `VRRP ${this.#s.name}: ${from} -> ${to} (${reason}): ${message}`;
     if (to === 'Fault') this.#events.warn(fields, line);
     else this.#events.info(fields, line);
-    runNotify(this.#s.notify, this.#s.name, to, m.priority, (msg) =>
+    runNotify(this.#s.notify, { type: 'INSTANCE', name: this.#s.name }, notifyState(to), m.priority, (msg) =>
       this.#events.warn({ event: 'vrrp-notify-error', vrrp: this.#s.name }, `VRRP ${this.#s.name}: ${msg}`),
     );
   }
@@ -372,8 +479,9 @@ export class VrrpInstance implements AdvertSink {
   }
 
   #mismatch(source: string, addresses: readonly string[], interval: number, v: { addressMismatch: boolean; intervalMismatch: boolean }): void {
-    if (this.#mismatched.has(source)) return;
-    this.#mismatched.add(source);
+    const seen = `${v.addressMismatch ? addresses.join(',') : ''} ${v.intervalMismatch ? interval : ''}`;
+    if (this.#mismatched.get(source) === seen) return;
+    this.#mismatched.set(source, seen);
     const what: string[] = [];
     if (v.addressMismatch) what.push(`addresses [${addresses.join(', ')}], ours [${this.#s.advertisedAddresses.join(', ')}]`);
     if (v.intervalMismatch) what.push(`interval ${interval} ms, ours ${this.#s.advertInterval} ms`);
@@ -391,15 +499,33 @@ export class VrrpInstance implements AdvertSink {
   // Tracking
 
   #warnUntracked(): void {
+    if (this.#backends !== undefined) return;
     for (const t of this.#s.tracks) {
-      const unsupported = t.kind === 'script' || t.kind === 'file' || (t.kind === 'backend' && this.#backends === undefined);
-      if (unsupported) {
-        this.#events.warn(
-          { event: 'vrrp-track-unsupported', vrrp: this.#s.name, track: t.kind },
-          `VRRP ${this.#s.name}: ${t.pos.file}:${t.pos.line}: track-${t.kind} is not evaluated yet and is ignored`,
-        );
+      if (t.kind !== 'backend') continue;
+      this.#events.warn(
+        { event: 'vrrp-track-unsupported', vrrp: this.#s.name, track: t.kind },
+        `VRRP ${this.#s.name}: ${t.pos.file}:${t.pos.line}: track-backend has no backend health to read here and is ignored`,
+      );
+    }
+  }
+
+  #startTrackers(): void {
+    const onChange = (): void => this.#track();
+    for (const t of this.#s.tracks) {
+      if (t.kind === 'script') this.#scripts.push(new ScriptTracker({ vrrp: this.#s.name, track: t, events: this.#events, onChange }));
+      else if (t.kind === 'file') {
+        this.#files.push(new FileTracker({ vrrp: this.#s.name, track: t, events: this.#events, period: trackPeriod(this.#s), onChange }));
       }
     }
+    for (const f of this.#files) f.start();
+    for (const sc of this.#scripts) sc.start();
+  }
+
+  #stopTrackers(): void {
+    for (const sc of this.#scripts) sc.stop();
+    for (const f of this.#files) f.stop();
+    this.#scripts = [];
+    this.#files = [];
   }
 
   #trackStates(): TrackedObjectState[] {
@@ -412,21 +538,50 @@ export class VrrpInstance implements AdvertSink {
         states.push({ label: `backend ${t.name}`, weight: t.weight, ok: n !== undefined && n > 0 });
       }
     }
+    for (const sc of this.#scripts) states.push({ label: sc.label, weight: sc.track.weight, ok: sc.status === 'unknown' ? undefined : sc.status === 'ok' });
+    for (const f of this.#files) states.push({ label: f.label, weight: f.track.weight, value: f.value });
     return states;
   }
 
-  #track(initial: boolean): void {
+  /** Scripts that can put us in Fault and have not answered yet: keepalived starts the router only after them. */
+  #pendingScripts(): ScriptTracker[] {
+    return this.#scripts.filter((sc) => sc.track.weight === 0 && sc.status === 'unknown');
+  }
+
+  #track(): void {
     if (this.#stopped) return;
     const next = trackedPriority(this.#s.priority, this.#trackStates());
     const prev = this.#tracked;
-    if (!initial && next.priority === prev.priority && next.fault === prev.fault) return;
     this.#tracked = next;
-    if (initial && next.priority === this.#s.priority && !next.fault) return;
-    this.#events.info(
-      { event: 'vrrp-tracking', vrrp: this.#s.name, priority: next.priority, fault: next.fault, reason: next.reason },
-      `VRRP ${this.#s.name}: priority ${next.priority}${next.fault ? ', fault' : ''}${next.reason !== undefined ? ` (${next.reason})` : ' (tracked objects fine)'}`,
-    );
-    const event = { kind: 'tracking' as const, priority: next.priority, fault: next.fault };
-    this.#apply(this.#machine.handle(next.reason !== undefined ? { ...event, reason: next.reason } : event));
+    if (next.priority !== prev.priority || next.fault !== prev.fault) {
+      if (this.#started || next.priority !== this.#s.priority || next.fault) {
+        this.#events.info(
+          { event: 'vrrp-tracking', vrrp: this.#s.name, priority: next.priority, fault: next.fault, reason: next.reason },
+          `VRRP ${this.#s.name}: priority ${next.priority}${next.fault ? ', fault' : ''}${next.reason !== undefined ? ` (${next.reason})` : ' (tracked objects fine)'}`,
+        );
+      }
+      // Before start-up this only sets the machine's priority and fault: it starts in the right state.
+      const event = { kind: 'tracking' as const, priority: next.priority, fault: next.fault };
+      this.#handle(next.reason !== undefined ? { ...event, reason: next.reason } : event);
+    }
+    if (this.#started) return;
+    const pending = this.#pendingScripts();
+    if (pending.length > 0) {
+      if (!this.#waitLogged) {
+        this.#waitLogged = true;
+        this.#events.info(
+          { event: 'vrrp-waiting', vrrp: this.#s.name, scripts: pending.map((sc) => sc.track.argv) },
+          `VRRP ${this.#s.name}: waiting for the first result of ${pending.map((sc) => sc.label).join(', ')} before starting`,
+        );
+      }
+      return;
+    }
+    this.#started = true;
+    this.#handle({ kind: 'startup' });
   }
+}
+
+/** How often tracked objects are polled: every advert interval, within 50 ms - 1 s. */
+function trackPeriod(s: VrrpSettings): number {
+  return Math.min(1000, Math.max(50, s.advertInterval));
 }

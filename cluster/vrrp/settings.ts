@@ -13,14 +13,18 @@
 //   track-backend NAME [weight W]       W -254..254; 0 (default): Fault while failing
 //   track-interface IF [weight W]
 //   track-script "CMD ARGS" [interval T] [timeout T] [rise N] [fall N] [weight W]
-//   track-file PATH [weight W]
+//   track-file PATH [weight W]          value x W added (default W 1, keepalived's); W 0: Fault unless 0
+//   In a sync group, or for the address owner (255), weighted tracking is
+//   turned to Fault-only or ignored, with a warning, as keepalived does.
 //   notify-master|notify-backup|notify-fault|notify-stop CMD [ARGS]   ("CMD ARGS" also)
 //   notify CMD [ARGS]                   called with INSTANCE NAME STATE PRIORITY appended, as keepalived's
 //   unicast-src-ip ADDR (or unicast-source ADDR), unicast-peer ADDR...
 //   transport raw | udp [port N]        default raw (IP protocol 112)
 //   v3-checksum with-pseudo-header | without-pseudo-header   (Cisco/Juniper IPv4 interop)
 //   authentication pass SECRET          v2 only, up to 8 characters
-//   accept | no-accept, disabled | enabled, description TEXT, sync-group NAME
+//   accept | no-accept, disabled | enabled, description TEXT
+//   sync-group NAME [notify-master|notify-backup|notify-fault|notify-stop|notify CMD ...]
+//                                       the group's commands may be written on any one member
 
 import { CfgCode, parseTime, type Diagnostic, type SourcePos, type VrrpSection } from '../../src/config/index.ts';
 import { canonicalIP, ipFamily } from './ip-address.ts';
@@ -111,6 +115,8 @@ export interface VrrpSettings {
   disabled: boolean;
   description?: string;
   syncGroup?: string;
+  /** The group's notify commands written on this member's `sync-group` line. */
+  syncGroupNotify?: VrrpNotify;
 }
 
 export interface VrrpSettingsResult {
@@ -289,8 +295,7 @@ class SettingsReader {
           out.description = e.args.join(' ');
           break;
         case 'sync-group':
-          if (e.args.length !== 1) this.error(e.pos, CfgCode.BAD_ARGUMENT, "'sync-group' expects one group name");
-          else out.syncGroup = e.args[0]!;
+          this.syncGroup(e, out);
           break;
         default:
           this.warning(e.pos, CfgCode.IGNORED, `'${e.keyword}' is not interpreted yet and has no effect`);
@@ -298,6 +303,7 @@ class SettingsReader {
     }
 
     this.crossChecks(out, { preemptDelaySeen, checksumSeen, authSeen, sourceLine });
+    this.unweighTracks(out);
     return { settings: this.#errors === 0 ? out : undefined, diagnostics: this.diagnostics };
   }
 
@@ -400,7 +406,8 @@ class SettingsReader {
       this.error(e.pos, CfgCode.BAD_ARGUMENT, `'${e.keyword}' expects a name [weight <-254..254>]`);
       return;
     }
-    let weight = 0;
+    // keepalived's track_file weighs 1 by default (the file's value is added as written).
+    let weight = e.keyword === 'track-file' ? 1 : 0;
     if (kw !== undefined) {
       if (kw !== 'weight' || extra !== undefined) {
         this.error(e.pos, CfgCode.BAD_ARGUMENT, `'${e.keyword} ${name}' only accepts 'weight <-254..254>'`);
@@ -457,6 +464,63 @@ class SettingsReader {
     }
     if (t.timeout === 0) t.timeout = t.interval;
     tracks.push(t);
+  }
+
+  /** `sync-group NAME [notify-master CMD] ... [notify CMD]`. */
+  syncGroup(e: Entry, out: VrrpSettings): void {
+    const [name, ...rest] = e.args;
+    if (name === undefined || NOTIFY_KEYS[name as keyof typeof NOTIFY_KEYS] !== undefined) {
+      this.error(e.pos, CfgCode.BAD_ARGUMENT, "'sync-group' expects a group name, then optionally notify-master|notify-backup|notify-fault|notify-stop|notify <command>");
+      return;
+    }
+    const notify: VrrpNotify = {};
+    for (let i = 0; i < rest.length; i += 2) {
+      const k = rest[i]!;
+      const cmd = rest[i + 1];
+      const key = Object.hasOwn(NOTIFY_KEYS, k) ? NOTIFY_KEYS[k as keyof typeof NOTIFY_KEYS] : undefined;
+      const argv = cmd?.split(/\s+/).filter((w) => w !== '') ?? [];
+      if (key === undefined || argv.length === 0) {
+        this.error(
+          e.pos,
+          CfgCode.BAD_ARGUMENT,
+          key === undefined
+            ? `'sync-group ${name}': unknown option '${k}' (expected notify-master, notify-backup, notify-fault, notify-stop or notify)`
+            : `'sync-group ${name} ${k}' expects a command (quote it with its arguments)`,
+        );
+        return;
+      }
+      notify[key] = { pos: e.pos, argv };
+    }
+    out.syncGroup = name;
+    if (rest.length > 0) out.syncGroupNotify = notify;
+  }
+
+  /**
+   * keepalived's rule: members of a sync group must not elect masters on
+   * different nodes, and an address owner never yields, so their weighted
+   * tracking becomes Fault-only (a file at the default weight 1; a member's
+   * interfaces and backends) or is ignored (scripts, files with another
+   * weight; an owner's interfaces and backends).
+   */
+  unweighTracks(out: VrrpSettings): void {
+    const why = out.syncGroup !== undefined ? `vrrp '${out.name}' is in sync group '${out.syncGroup}'` : out.priority === 255 ? 'this node owns the addresses (priority 255)' : undefined;
+    if (why === undefined) return;
+    const kept: VrrpTrack[] = [];
+    for (const t of out.tracks) {
+      if (t.weight === 0) {
+        kept.push(t);
+        continue;
+      }
+      const what = t.kind === 'script' ? `track-script '${t.argv.join(' ')}'` : t.kind === 'file' ? `track-file ${t.path}` : `track-${t.kind} ${t.name}`;
+      const ignored = t.kind === 'script' || (t.kind === 'file' ? t.weight !== 1 : out.syncGroup === undefined);
+      if (ignored) {
+        this.warning(t.pos, CfgCode.IGNORED, `${what} weight ${t.weight} is ignored: ${why} (use weight 0: Fault while it fails)`);
+        continue;
+      }
+      this.warning(t.pos, CfgCode.IGNORED, `${what} weight ${t.weight} is treated as weight 0 (Fault while it fails): ${why}`);
+      kept.push({ ...t, weight: 0 });
+    }
+    out.tracks = kept;
   }
 
   transport(e: Entry, out: VrrpSettings): void {

@@ -23,6 +23,7 @@ export function showVrrp(instances: readonly VrrpInstanceStatus[]): string {
       `priority: ${v.priority}\n` +
       `configured_priority: ${v.configuredPriority}\n` +
       `fault: ${v.fault ? 1 : 0}${v.trackingReason ? ` (${v.trackingReason})` : ''}\n` +
+      `sync_group: ${v.syncGroup ?? '-'}\n` +
       `source: ${v.sourceAddress}\n` +
       `master: ${v.masterAddress ?? '-'}${v.masterPriority !== undefined ? ` priority ${v.masterPriority}` : ''}\n` +
       `advert_interval_ms: ${v.advertInterval}\n` +

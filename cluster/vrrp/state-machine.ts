@@ -1,5 +1,7 @@
 // One VRRP virtual router's state machine (RFC 5798 section 6.4, and RFC
-// 3768 for v2), plus keepalived's Fault state for tracked failures. Pure:
+// 3768 for v2), plus keepalived's Fault state for tracked failures and its
+// sync groups (a member waits for its group before becoming Master; the
+// group itself is sync-group.ts). Pure:
 // it is told what happened (an event) and answers with what to do (actions);
 // it holds no real timer, reads time from an injected clock, and never
 // touches a socket or an address. Adapters apply the actions in order and
@@ -34,7 +36,9 @@ export type VrrpTransitionReason =
   | 'tie-break'
   | 'shutdown'
   | 'fault'
-  | 'recovered';
+  | 'recovered'
+  /** A sync group moved this member with another one. */
+  | 'sync-group';
 
 export type VrrpEvent =
   | { kind: 'startup' }
@@ -44,7 +48,13 @@ export type VrrpEvent =
   /** A timer armed by an 'arm-timer' action has reached its time. */
   | { kind: 'timer'; timer: VrrpTimer }
   /** Tracking changed: the effective priority (1-255) and whether a tracked object puts the router in Fault. */
-  | { kind: 'tracking'; priority: number; fault: boolean; reason?: string };
+  | { kind: 'tracking'; priority: number; fault: boolean; reason?: string }
+  /** Reload: new values for this same virtual router. Changes only what they touch (a master stays master). */
+  | { kind: 'reconfigure'; settings: VrrpReconfigurable }
+  /** From the sync group: follow another member to Master (all want it) or to Backup (one was beaten). */
+  | { kind: 'sync'; to: 'Master' | 'Backup'; message: string }
+  /** From the sync group: another member is (or no longer is) in Fault. */
+  | { kind: 'group-fault'; fault: boolean; reason?: string };
 
 export type VrrpAction =
   /** Log it (one line, with the reason), count it, show it. */
@@ -58,7 +68,9 @@ export type VrrpAction =
   | { kind: 'announce'; count: number }
   /** Arm (or re-arm, replacing the previous time) a timer at absolute time `at` of the clock. */
   | { kind: 'arm-timer'; timer: VrrpTimer; at: number }
-  | { kind: 'cancel-timer'; timer: VrrpTimer };
+  | { kind: 'cancel-timer'; timer: VrrpTimer }
+  /** A sync-group member's Master_Down_Timer ran out: it becomes Master when its group agrees (a 'sync' event). */
+  | { kind: 'want-master' };
 
 export interface VrrpGarpSettings {
   /** ms after becoming master before the second burst of announcements; 0: none. */
@@ -82,6 +94,19 @@ export interface VrrpMachineOptions {
   /** ms during which a lower-priority master is still accepted, from startup or from first seeing it (default 0). */
   preemptDelay?: number;
   garp?: VrrpGarpSettings;
+  /** A member of a sync group: Backup goes Master only with its group (default false). */
+  inSyncGroup?: boolean;
+}
+
+/** What a reload may change without restarting the virtual router. */
+export interface VrrpReconfigurable {
+  /** The configured priority; the effective one follows with the next 'tracking' event. */
+  priority: number;
+  advertInterval: number;
+  preempt: boolean;
+  preemptDelay: number;
+  garp: VrrpGarpSettings;
+  inSyncGroup: boolean;
 }
 
 /** keepalived's defaults: 5 announcements at once, 5 more after 5 s, no refresh. */
@@ -90,16 +115,22 @@ export const DEFAULT_GARP: VrrpGarpSettings = { masterDelay: 5000, masterRepeat:
 export class VrrpStateMachine {
   readonly #clock: VrrpClock;
   readonly #version: 2 | 3;
-  readonly #configuredPriority: number;
-  readonly #advertInterval: number;
   readonly #primaryAddress: string;
-  readonly #preempt: boolean;
-  readonly #preemptDelay: number;
-  readonly #garp: VrrpGarpSettings;
+  #configuredPriority: number;
+  #advertInterval: number;
+  #preempt: boolean;
+  #preemptDelay: number;
+  #garp: VrrpGarpSettings;
+  #synced: boolean;
 
   #state: VrrpState = 'Initialize';
   #priority: number;
+  /** A tracked object of ours fails. */
   #fault = false;
+  /** Another member of our sync group is in Fault. */
+  #groupFault = false;
+  /** Sync group member: our Master_Down_Timer ran out and we wait for the group. */
+  #wantMaster = false;
   #masterAdverInterval: number;
   #masterAddress: string | undefined;
   #masterPriority: number | undefined;
@@ -120,6 +151,7 @@ export class VrrpStateMachine {
     this.#preempt = options.preempt ?? true;
     this.#preemptDelay = options.preemptDelay ?? 0;
     this.#garp = options.garp ?? DEFAULT_GARP;
+    this.#synced = options.inSyncGroup ?? false;
     this.#masterAdverInterval = this.#advertInterval;
   }
 
@@ -136,8 +168,24 @@ export class VrrpStateMachine {
     return this.#configuredPriority;
   }
 
+  /** In Fault or heading there: a tracked object fails, ours or (sync group) another member's. */
   get fault(): boolean {
+    return this.#fault || this.#groupFault;
+  }
+
+  /** A tracked object of this router fails (what its sync group follows). */
+  get ownFault(): boolean {
     return this.#fault;
+  }
+
+  /** Another member of our sync group is in Fault (as far as the group told us). */
+  get groupFault(): boolean {
+    return this.#groupFault;
+  }
+
+  /** Master, or a sync-group member whose Master_Down_Timer ran out: what the group needs of every member to go Master. */
+  get wantsMaster(): boolean {
+    return this.#state === 'Master' || (this.#state === 'Backup' && this.#wantMaster && !this.fault);
   }
 
   /** v3: learned from the master's adverts while Backup; v2: always our own interval. */
@@ -175,7 +223,7 @@ export class VrrpStateMachine {
     switch (event.kind) {
       case 'startup':
         if (this.#state !== 'Initialize') break;
-        if (this.#fault) {
+        if (this.fault) {
           this.#transition(out, 'Fault', 'fault', 'started while a tracked object is failing');
           out.push({ kind: 'remove-vips' });
         } else this.#leaveInitialize(out, this.#priority === 255 ? 'address-owner' : 'startup');
@@ -192,6 +240,18 @@ export class VrrpStateMachine {
       case 'tracking':
         this.#tracking(out, event.priority, event.fault, event.reason);
         break;
+      case 'reconfigure':
+        this.#reconfigure(out, event.settings);
+        break;
+      case 'sync':
+        this.#sync(out, event.to, event.message);
+        break;
+      case 'group-fault': {
+        const was = this.fault;
+        this.#groupFault = event.fault;
+        this.#faultChanged(out, was, 'sync-group', event.reason ?? 'another member of the sync group is in Fault');
+        break;
+      }
     }
     return out;
   }
@@ -228,11 +288,13 @@ export class VrrpStateMachine {
     this.#masterAddress = undefined;
     this.#masterPriority = undefined;
     this.#downCause = 'master-silent';
+    this.#wantMaster = false;
     this.#preemptDeadline = this.#preemptDelay > 0 ? this.#now() + this.#preemptDelay : undefined;
     this.#arm(out, 'master-down', this.masterDownInterval);
   }
 
   #becomeMaster(out: VrrpAction[], reason: VrrpTransitionReason, message: string): void {
+    this.#wantMaster = false;
     this.#transition(out, 'Master', reason, message);
     this.#cancel(out, 'master-down');
     out.push({ kind: 'send-advert', priority: this.#priority });
@@ -294,6 +356,7 @@ export class VrrpStateMachine {
         this.#masterAddress = src;
         this.#masterPriority = priority;
         this.#downCause = 'master-silent';
+        this.#wantMaster = false;
         if (priority > this.#priority) this.#preemptDeadline = undefined;
         this.#arm(out, 'master-down', this.masterDownInterval);
         return;
@@ -340,15 +403,14 @@ export class VrrpStateMachine {
     if (!this.#armed.has(timer)) return; // cancelled or never armed
     this.#armed.delete(timer);
     if (timer === 'master-down' && this.#state === 'Backup') {
-      const why = this.#downCause;
-      const master = this.#masterAddress !== undefined ? ` (${this.#masterAddress})` : '';
-      const message =
-        why === 'master-stopped'
-          ? `the master${master} sent priority 0; Skew_Time ${this.skewTime} ms passed`
-          : why === 'preempt'
-            ? `preempting the lower-priority master${master}: Master_Down_Interval ${this.masterDownInterval} ms without an advert we accept`
-            : `no advert from the master${master} for Master_Down_Interval ${this.masterDownInterval} ms`;
-      this.#becomeMaster(out, why, message);
+      if (this.#synced) {
+        // keepalived's rule: a member goes Master only when every member wants to; until then it keeps waiting.
+        this.#wantMaster = true;
+        out.push({ kind: 'want-master' });
+        this.#arm(out, 'master-down', this.masterDownInterval);
+        return;
+      }
+      this.#becomeMaster(out, this.#downCause, this.#downMessage());
     } else if (timer === 'adver' && this.#state === 'Master') {
       out.push({ kind: 'send-advert', priority: this.#priority });
       this.#arm(out, 'adver', this.#advertInterval);
@@ -362,24 +424,25 @@ export class VrrpStateMachine {
     }
   }
 
+  #downMessage(): string {
+    const master = this.#masterAddress !== undefined ? ` (${this.#masterAddress})` : '';
+    switch (this.#downCause) {
+      case 'master-stopped':
+        return `the master${master} sent priority 0; Skew_Time ${this.skewTime} ms passed`;
+      case 'preempt':
+        return `preempting the lower-priority master${master}: Master_Down_Interval ${this.masterDownInterval} ms without an advert we accept`;
+      default:
+        return `no advert from the master${master} for Master_Down_Interval ${this.masterDownInterval} ms`;
+    }
+  }
+
   #tracking(out: VrrpAction[], priority: number, fault: boolean, reason: string | undefined): void {
     const previous = this.#priority;
     if (Number.isFinite(priority)) this.#priority = clampPriority(priority);
-    if (fault && !this.#fault) {
-      this.#fault = true;
-      const why = reason ?? 'a tracked object failed';
-      if (this.#state === 'Master') {
-        this.#transition(out, 'Fault', 'fault', `${why}; priority 0 sent`);
-        this.#leaveMaster(out, true);
-      } else if (this.#state === 'Backup') {
-        this.#transition(out, 'Fault', 'fault', why);
-        this.#cancel(out, 'master-down');
-      }
-      return;
-    }
-    if (!fault && this.#fault) {
-      this.#fault = false;
-      if (this.#state === 'Fault') this.#leaveInitialize(out, 'recovered');
+    if (fault !== this.#fault) {
+      const was = this.fault;
+      this.#fault = fault;
+      this.#faultChanged(out, was, fault ? 'fault' : 'recovered', reason ?? 'a tracked object failed');
       return;
     }
     if (this.#priority !== previous && this.#state === 'Master') {
@@ -387,6 +450,65 @@ export class VrrpStateMachine {
       out.push({ kind: 'send-advert', priority: this.#priority });
       this.#arm(out, 'adver', this.#advertInterval);
     }
+  }
+
+  /** Enters or leaves Fault when the effective fault (ours or our group's) changed from `was`. */
+  #faultChanged(out: VrrpAction[], was: boolean, reason: VrrpTransitionReason, why: string): void {
+    const now = this.fault;
+    if (now && !was) {
+      if (this.#state === 'Master') {
+        this.#transition(out, 'Fault', reason, `${why}; priority 0 sent`);
+        this.#leaveMaster(out, true);
+      } else if (this.#state === 'Backup') {
+        this.#transition(out, 'Fault', reason, why);
+        this.#cancel(out, 'master-down');
+      }
+    } else if (!now && was && this.#state === 'Fault') {
+      this.#leaveInitialize(out, reason === 'sync-group' ? 'sync-group' : 'recovered');
+    }
+  }
+
+  #reconfigure(out: VrrpAction[], next: VrrpReconfigurable): void {
+    this.#configuredPriority = clampPriority(next.priority);
+    this.#preempt = next.preempt;
+    this.#preemptDelay = next.preemptDelay;
+    this.#garp = { ...next.garp };
+    this.#synced = next.inSyncGroup;
+    if (!this.#synced) {
+      this.#wantMaster = false;
+      if (this.#groupFault) {
+        const was = this.fault;
+        this.#groupFault = false;
+        this.#faultChanged(out, was, 'sync-group', 'no longer in a sync group');
+      }
+    }
+    if (next.advertInterval === this.#advertInterval || !(next.advertInterval > 0)) return;
+    this.#advertInterval = next.advertInterval;
+    if (this.#version === 2) this.#masterAdverInterval = next.advertInterval;
+    if (this.#state === 'Master') {
+      // The new interval reaches the backups with this advert (v3: they learn it at once).
+      out.push({ kind: 'send-advert', priority: this.#priority });
+      this.#arm(out, 'adver', this.#advertInterval);
+    }
+  }
+
+  #sync(out: VrrpAction[], to: 'Master' | 'Backup', message: string): void {
+    if (to === 'Master') {
+      if (this.#state !== 'Backup' || this.fault) return;
+      // The member whose own timer ran out keeps its reason; the others follow it.
+      if (this.#wantMaster) this.#becomeMaster(out, this.#downCause, `${this.#downMessage()}; ${message}`);
+      else this.#becomeMaster(out, 'sync-group', message);
+      return;
+    }
+    if (this.#state !== 'Master') return;
+    // Priority 0: the other node's members take over after Skew_Time, all together, instead of one Master_Down_Interval later.
+    this.#transition(out, 'Backup', 'sync-group', `${message}; priority 0 sent`);
+    this.#leaveMaster(out, true);
+    this.#masterAddress = undefined;
+    this.#masterPriority = undefined;
+    this.#downCause = 'master-silent';
+    this.#wantMaster = false;
+    this.#arm(out, 'master-down', this.masterDownInterval);
   }
 }
 

@@ -151,7 +151,7 @@ test('keywords the front end does not pass yet: unicast-source, track-file, noti
   virtual-ipaddress 10.99.0.100
   unicast-source 10.99.0.11
   unicast-peer 10.99.0.12
-  track-file /run/hawser/weight weight 10
+  track-file /run/hawser/weight weight 0
   notify-stop /etc/hawser/stopped.sh
   authentication pass s3cret
   sync-group edge
@@ -167,7 +167,7 @@ test('keywords the front end does not pass yet: unicast-source, track-file, noti
     transport: { kind: 'udp', port: 6000 },
     notify: { stop: { argv: ['/etc/hawser/stopped.sh'] } },
   });
-  t.like(settings!.tracks[0], { kind: 'file', path: '/run/hawser/weight', weight: 10 });
+  t.like(settings!.tracks[0], { kind: 'file', path: '/run/hawser/weight', weight: 0 });
   const v3 = settingsOf('vrrp web\n  interface eth0\n  virtual-router-id 51\n  virtual-ipaddress 10.99.0.100\n  v3-checksum without-pseudo-header\n');
   t.deepEqual(v3.messages, []);
   t.false(v3.settings!.checksumPseudoHeader);
@@ -202,7 +202,7 @@ test('invalid values get file:line diagnostics, and no settings', (t) => {
     "HAWSER_CFG_BAD_VALUE t.cfg:10: vrrp 'web': 'v3-checksum' expects 'with-pseudo-header' or 'without-pseudo-header', not 'maybe'",
     "HAWSER_CFG_BAD_VALUE t.cfg:11: vrrp 'web': 'authentication pass': the password is at most 8 printable ASCII characters",
     "HAWSER_CFG_BAD_ARGUMENT t.cfg:12: vrrp 'web': 'authentication' expects 'pass <password>' (AH is not supported)",
-    "HAWSER_CFG_BAD_ARGUMENT t.cfg:15: vrrp 'web': 'sync-group' expects one group name",
+    "HAWSER_CFG_BAD_ARGUMENT t.cfg:15: vrrp 'web': 'sync-group' expects a group name, then optionally notify-master|notify-backup|notify-fault|notify-stop|notify <command>",
     "HAWSER_CFG_BAD_VALUE t.cfg:16: vrrp 'web': 'preempt-delay' must be between 0s and 1000s, not '2000s'",
     "HAWSER_CFG_BAD_VALUE t.cfg:17: vrrp 'web': 'transport udp port' must be between 1 and 65535, not 0",
     "HAWSER_CFG_BAD_VALUE t.cfg:1: vrrp 'web': no virtual address of the unicast source's family (IPv6) to advertise",

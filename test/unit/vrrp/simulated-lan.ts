@@ -46,6 +46,8 @@ export interface NodeOptions {
   vrid?: number;
   vips?: string[];
   pseudoHeader?: boolean;
+  /** A sync-group member (see afterHandle). */
+  syncGroup?: boolean;
 }
 
 export class SimulatedLan {
@@ -129,6 +131,8 @@ export class SimNode {
   readonly notes: string[] = [];
   ownsVips = false;
   alive = true;
+  /** Called with what each handled event produced (a sync group routes it to the other members). */
+  afterHandle: ((actions: VrrpAction[]) => void) | undefined;
   readonly #lan: SimulatedLan;
   readonly #ctx: ReceiveContext;
   readonly #timers = new Map<VrrpTimer, Scheduled>();
@@ -157,6 +161,7 @@ export class SimNode {
         ...(o.preempt !== undefined ? { preempt: o.preempt } : {}),
         ...(o.preemptDelay !== undefined ? { preemptDelay: o.preemptDelay } : {}),
         ...(o.garp !== undefined ? { garp: o.garp } : {}),
+        ...(o.syncGroup !== undefined ? { syncGroup: o.syncGroup } : {}),
       },
       lan.clock,
     );
@@ -194,8 +199,14 @@ export class SimNode {
 
   handle(event: VrrpEvent): VrrpAction[] {
     const actions = this.machine.handle(event);
-    for (const a of actions) this.#apply(a);
+    this.apply(actions);
+    this.afterHandle?.(actions);
     return actions;
+  }
+
+  /** Applies actions decided elsewhere (a sync group) as the adapter does. */
+  apply(actions: readonly VrrpAction[]): void {
+    for (const a of actions) this.#apply(a);
   }
 
   /** An advert straight into the state machine (no codec), as if it passed every check. */
@@ -265,6 +276,8 @@ export class SimNode {
         this.#timers.delete(a.timer);
         break;
       }
+      case 'want-master':
+        break;
     }
   }
 }

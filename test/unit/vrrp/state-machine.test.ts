@@ -459,3 +459,100 @@ test('adverts are ignored in Initialize', (t) => {
   t.deepEqual(m.handle({ kind: 'advert', priority: 0, maxAdvertInterval: 100, srcAddr: MASTER }), []);
   t.is(m.state, 'Initialize');
 });
+
+const SETTINGS = { priority: 100, advertInterval: 100, preempt: true, preemptDelay: 0, garp: NO_GARP, inSyncGroup: false };
+
+test('reload (reconfigure): the same values change nothing, not even an advert', (t) => {
+  const { lan, node } = alone({ address: ME, priority: 100, advertInterval: 100, garp: NO_GARP });
+  node.start();
+  lan.runUntil(1000);
+  t.is(node.state, 'Master');
+  t.deepEqual(node.handle({ kind: 'reconfigure', settings: SETTINGS }), []);
+  t.is(node.state, 'Master');
+});
+
+test('reload: a new advert interval goes out at once in an advert and paces the next ones; a master stays master', (t) => {
+  const { lan, node } = alone({ address: ME, priority: 100, advertInterval: 100, garp: NO_GARP });
+  node.start();
+  lan.runUntil(1000);
+  const sent = node.sent.length;
+  t.deepEqual(node.handle({ kind: 'reconfigure', settings: { ...SETTINGS, advertInterval: 1000 } }), [
+    { kind: 'send-advert', priority: 100 },
+    { kind: 'arm-timer', timer: 'adver', at: 2000 },
+  ]);
+  lan.runUntil(4500);
+  t.deepEqual(node.sent.slice(sent).map((s) => s.at), [1000, 2000, 3000, 4000]);
+  t.is(node.transitions.length, 2, 'Initialize -> Backup -> Master, nothing since');
+});
+
+test('reload: a new configured priority takes effect with the next tracking event; a backup with preemption then takes over', (t) => {
+  const { lan, node } = alone({ address: ME, priority: 100, advertInterval: 100 });
+  node.start();
+  lan.runUntil(10);
+  node.receive(150, 100, MASTER);
+  node.handle({ kind: 'reconfigure', settings: { ...SETTINGS, priority: 200 } });
+  t.is(node.machine.configuredPriority, 200);
+  node.handle({ kind: 'tracking', priority: 200, fault: false });
+  t.is(node.machine.priority, 200);
+  // The master's adverts (150) are now below us: they are not accepted, the timer runs out.
+  for (let at = 110; at < 600; at += 100) {
+    lan.runUntil(at);
+    node.receive(150, 100, MASTER);
+  }
+  lan.runUntil(700);
+  t.is(node.state, 'Master');
+  // The timer armed by the last advert accepted (at 10, as priority 100) runs out.
+  t.like(node.transitions.at(-1), { reason: 'preempt', at: 10 + 360.9375 });
+});
+
+test('sync group member: an expired Master_Down_Timer asks the group (want-master) and keeps waiting', (t) => {
+  const clock = new FakeClock();
+  const m = machine({ inSyncGroup: true }, clock);
+  m.handle({ kind: 'startup' });
+  clock.t = 360.9375;
+  t.deepEqual(m.handle({ kind: 'timer', timer: 'master-down' }), [{ kind: 'want-master' }, { kind: 'arm-timer', timer: 'master-down', at: 721.875 }]);
+  t.is(m.state, 'Backup');
+  t.true(m.wantsMaster);
+  // A master speaking at or above our priority ends the wish.
+  m.handle({ kind: 'advert', priority: 150, maxAdvertInterval: 100, srcAddr: MASTER });
+  t.false(m.wantsMaster);
+  // The group says go: the member keeps its own reason when it wanted, else 'sync-group'.
+  clock.t = 1000;
+  m.handle({ kind: 'timer', timer: 'master-down' });
+  const go = m.handle({ kind: 'sync', to: 'Master', message: 'sync group edge goes Master with db' });
+  t.like(go[0], { kind: 'transition', to: 'Master', reason: 'master-silent' });
+  t.regex((go[0] as { message: string }).message, /; sync group edge goes Master with db$/);
+  const other = machine({ inSyncGroup: true });
+  other.handle({ kind: 'startup' });
+  t.like(other.handle({ kind: 'sync', to: 'Master', message: 'x' })[0], { to: 'Master', reason: 'sync-group' });
+});
+
+test('sync group member: told to Backup, a master sends priority 0 and times a new master', (t) => {
+  const clock = new FakeClock();
+  const m = machine({ inSyncGroup: true, priority: 255, garp: NO_GARP }, clock);
+  m.handle({ kind: 'startup' });
+  clock.t = 50;
+  t.deepEqual(m.handle({ kind: 'sync', to: 'Backup', message: 'sync group edge: web went Backup' }), [
+    { kind: 'transition', from: 'Master', to: 'Backup', reason: 'sync-group', message: 'sync group edge: web went Backup; priority 0 sent' },
+    { kind: 'cancel-timer', timer: 'adver' },
+    { kind: 'send-advert', priority: 0 },
+    { kind: 'remove-vips' },
+    { kind: 'arm-timer', timer: 'master-down', at: 50 + 300 + 100 / 256 },
+  ]);
+  t.deepEqual(m.handle({ kind: 'sync', to: 'Backup', message: 'again' }), [], 'only a master moves');
+});
+
+test('group fault: Fault while another member fails, even with our own tracking fine; out when both are clear', (t) => {
+  const m = machine({ inSyncGroup: true });
+  m.handle({ kind: 'startup' });
+  t.like(m.handle({ kind: 'group-fault', fault: true, reason: 'sync group edge: db in Fault' })[0], { to: 'Fault', reason: 'sync-group' });
+  t.true(m.fault);
+  t.false(m.ownFault);
+  m.handle({ kind: 'tracking', priority: 100, fault: true });
+  t.deepEqual(m.handle({ kind: 'group-fault', fault: false }), [], 'our own fault still holds');
+  t.like(m.handle({ kind: 'tracking', priority: 100, fault: false })[0], { from: 'Fault', to: 'Backup', reason: 'recovered' });
+  // Leaving the group (reload) clears a fault that was only the group's.
+  m.handle({ kind: 'group-fault', fault: true });
+  t.is(m.state, 'Fault');
+  t.like(m.handle({ kind: 'reconfigure', settings: SETTINGS })[0], { from: 'Fault', to: 'Backup', reason: 'sync-group' });
+});

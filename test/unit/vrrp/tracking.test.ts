@@ -37,3 +37,30 @@ test('the result stays within 1-254, and an address owner keeps 255', (t) => {
   t.is(trackedPriority(255, [{ label: 'b', weight: -60, ok: false }]).priority, 255);
   t.true(trackedPriority(255, [{ label: 'i', weight: 0, ok: false }]).fault);
 });
+
+test('a script with no result yet counts neither way, whatever its weight', (t) => {
+  t.deepEqual(trackedPriority(100, [{ label: "script 'c'", weight: 0, ok: undefined }]), { priority: 100, fault: false, reason: undefined });
+  t.is(trackedPriority(100, [{ label: "script 'c'", weight: 20, ok: undefined }]).priority, 100);
+  t.is(trackedPriority(100, [{ label: "script 'c'", weight: -20, ok: undefined }]).priority, 100);
+});
+
+test('a tracked file: its value times the weight is added; at -254 or below, Fault', (t) => {
+  const file = (value: number, weight: number) => ({ label: 'file /run/w', weight, value });
+  t.deepEqual(trackedPriority(100, [file(0, 1)]), { priority: 100, fault: false, reason: undefined });
+  t.deepEqual(trackedPriority(100, [file(-30, 1)]), { priority: 70, fault: false, reason: 'file /run/w = -30 (-30)' });
+  t.is(trackedPriority(100, [file(3, 10)]).priority, 130);
+  t.is(trackedPriority(100, [file(-3, 10)]).priority, 70);
+  t.is(trackedPriority(100, [file(1000, 1)]).priority, 254, 'capped at 253 added, then at 254');
+  t.is(trackedPriority(100, [file(-253, 1)]).priority, 1);
+  t.false(trackedPriority(100, [file(-253, 1)]).fault);
+  const f = trackedPriority(100, [file(-254, 1)]);
+  t.true(f.fault);
+  t.is(f.reason, 'file /run/w (-254 x 1) failing');
+  t.true(trackedPriority(100, [file(-26, 10)]).fault);
+});
+
+test('a tracked file with weight 0: any value but 0 is a Fault', (t) => {
+  t.false(trackedPriority(100, [{ label: 'file /run/w', weight: 0, value: 0 }]).fault);
+  t.true(trackedPriority(100, [{ label: 'file /run/w', weight: 0, value: 1 }]).fault);
+  t.true(trackedPriority(100, [{ label: 'file /run/w', weight: 0, value: -5 }]).fault);
+});
