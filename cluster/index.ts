@@ -1,25 +1,19 @@
 // Public surface of the cluster part of a node: what makes several Hawser
 // nodes one appliance. For now the VRRP virtual routers of the `vrrp`
-// sections (peers come with their issue). The CLI starts it once the engine
-// serves and stops it before the engine drains, so the VIP moves while this
-// node still answers the connections it has.
+// sections and their sync groups (peers come with their issue). The CLI
+// starts it once the engine serves, hands it each reloaded configuration,
+// and stops it before the engine drains, so the VIP moves while this node
+// still answers the connections it has.
 //
 // @example
 //   const cluster = await startCluster(config, nodeName, events, { backends });
 //   cluster.status().vrrp[0].state;   // 'Backup'
+//   await cluster.reload(newConfig);  // changed routers updated in place
 //   await cluster.stop(true);         // priority 0 sent, VIPs removed
 
 import { formatDiagnostic, type Config, type Diagnostic } from '../src/config/index.ts';
 import type { EventLogger } from '../src/events/index.ts';
-import {
-  vrrpSettings,
-  VrrpAdapterCode,
-  VrrpAdapterError,
-  VrrpInstance,
-  type BackendHealth,
-  type VrrpInstanceStatus,
-  type VrrpSettings,
-} from './vrrp/index.ts';
+import { nodeVrrpSettings, VrrpAdapterCode, VrrpAdapterError, VrrpRouters, type BackendHealth, type VrrpInstanceStatus } from './vrrp/index.ts';
 import type { Command } from '../src/runtime/index.ts';
 import { showVrrp } from './vrrp/show-vrrp.ts';
 
@@ -56,6 +50,13 @@ export interface Cluster {
    */
   stop(graceful: boolean): Promise<void>;
   status(): ClusterStatus;
+  /**
+   * A reloaded configuration (already checked with checkCluster): routers
+   * that can take their new settings in place keep running (a master stays
+   * master), others restart, removed ones leave, new ones start. Problems
+   * are logged; it never rejects.
+   */
+  reload(config: Config): Promise<void>;
 }
 
 /**
@@ -63,9 +64,7 @@ export interface Cluster {
  * `hawser -c` (the same checks start-up makes, without opening anything).
  */
 export function checkCluster(config: Config, nodeName: string): Diagnostic[] {
-  const out: Diagnostic[] = [];
-  for (const section of config.vrrp.values()) out.push(...vrrpSettings(section, nodeName).diagnostics);
-  return out;
+  return nodeVrrpSettings(config, nodeName).diagnostics;
 }
 
 /**
@@ -74,40 +73,30 @@ export function checkCluster(config: Config, nodeName: string): Diagnostic[] {
  * is missing (a capability, an interface) and leaves nothing running.
  */
 export async function startCluster(config: Config, nodeName: string, events: EventLogger, options: ClusterOptions = {}): Promise<Cluster> {
-  const all: VrrpSettings[] = [];
-  const problems: string[] = [];
-  for (const section of config.vrrp.values()) {
-    const { settings, diagnostics } = vrrpSettings(section, nodeName);
-    for (const d of diagnostics) {
-      if (d.severity === 'error') problems.push(formatDiagnostic(d));
-      else events.warn({ event: 'vrrp-config-warning', vrrp: section.name, code: d.code }, formatDiagnostic(d));
-    }
-    if (settings !== undefined && !settings.disabled) all.push(settings);
-  }
-  if (problems.length > 0) throw new VrrpAdapterError(VrrpAdapterCode.CONFIG, problems.join('\n'));
-
-  const instances: VrrpInstance[] = [];
-  try {
-    for (const settings of all) {
-      const instanceOptions = { settings, events, ...(options.backends !== undefined ? { backends: options.backends } : {}) };
-      instances.push(await VrrpInstance.start(instanceOptions));
-    }
-  } catch (err) {
-    await Promise.all(instances.map((i) => i.stop().catch(() => {})));
-    throw err;
-  }
-  let stopping: Promise<void> | undefined;
+  const first = readVrrp(config, nodeName, events);
+  if (first.vrrp === undefined) throw new VrrpAdapterError(VrrpAdapterCode.CONFIG, first.problems.join('\n'));
+  const routers = await VrrpRouters.start(first.vrrp, { events, ...(options.backends !== undefined ? { backends: options.backends } : {}) });
   return {
-    stop(_graceful: boolean): Promise<void> {
-      stopping ??= Promise.all(
-        instances.map((i) =>
-          i.stop().catch((err: unknown) => {
-            events.error({ event: 'vrrp-stop-error', err: (err as Error).message }, `VRRP: ${(err as Error).message}`);
-          }),
-        ),
-      ).then(() => undefined);
-      return stopping;
+    stop: (_graceful: boolean) => routers.stop(),
+    status: () => ({ vrrp: routers.status() }),
+    async reload(next: Config): Promise<void> {
+      const r = readVrrp(next, nodeName, events);
+      if (r.vrrp === undefined) {
+        events.error({ event: 'vrrp-reload-error', problems: r.problems }, `VRRP: reload refused, routers unchanged:\n${r.problems.join('\n')}`);
+        return;
+      }
+      await routers.reload(r.vrrp);
     },
-    status: () => ({ vrrp: instances.map((i) => i.status()) }),
   };
+}
+
+/** The node's VRRP settings; warnings are logged, errors returned as text. */
+function readVrrp(config: Config, nodeName: string, events: EventLogger): { vrrp: ReturnType<typeof nodeVrrpSettings>['vrrp']; problems: string[] } {
+  const { vrrp, diagnostics } = nodeVrrpSettings(config, nodeName);
+  const problems: string[] = [];
+  for (const d of diagnostics) {
+    if (d.severity === 'error') problems.push(formatDiagnostic(d));
+    else events.warn({ event: 'vrrp-config-warning', code: d.code }, formatDiagnostic(d));
+  }
+  return { vrrp: problems.length > 0 ? undefined : vrrp, problems };
 }
