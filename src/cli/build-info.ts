@@ -10,5 +10,5 @@ export function runningOn(): RunningOn {
 }
 
 export function buildInfo(): BuildInfo {
-  return { runningOn: runningOn(), node: process.version, platform: process.platform, arch: process.arch };
+  return { runningOn: runningOn(), node: process.version, platform: process.platform, arch: process.arch, zlib: process.versions.zlib };
 }

@@ -46,8 +46,8 @@ export interface FeatureSet {
  *
  * Present: EPOLL (libuv's event loop on Linux), GETADDRINFO (node:dns lookup
  * uses getaddrinfo(3)). Absent: the rest, each for a plain reason: no TLS yet
- * (OPENSSL, QUIC), no Lua/OpenTracing/device detection, no compression yet
- * (SLZ, ZLIB), JavaScript RegExp instead of PCRE, one event-loop thread
+ * (OPENSSL, QUIC), no Lua/OpenTracing/device detection, compression by
+ * node:zlib (ZLIB, not SLZ), JavaScript RegExp instead of PCRE, one event-loop thread
  * (THREAD, CPU_AFFINITY), no splice/transparent proxy/netfilter/namespaces/
  * TCP Fast Open from Node, no systemd notify or Prometheus exporter yet.
  */
@@ -56,10 +56,10 @@ export const FEATURES: FeatureSet = {
     '-51DEGREES', '-CPU_AFFINITY', '-DEVICEATLAS', '+EPOLL', '-EVPORTS', '+GETADDRINFO', '-KQUEUE',
     '-LINUX_SPLICE', '-LINUX_TPROXY', '-LUA', '-MEMORY_PROFILING', '-NETFILTER', '-NS', '-OPENSSL',
     '-OT', '-PCRE', '-PCRE2', '-PCRE2_JIT', '-PCRE_JIT', '-POLL', '-PROMEX', '-QUIC', '-SLZ',
-    '-SYSTEMD', '-TFO', '-THREAD', '-TPROXY', '-WURFL', '-ZLIB',
+    '-SYSTEMD', '-TFO', '-THREAD', '-TPROXY', '-WURFL', '+ZLIB',
   ],
   services: [],
-  filters: [],
+  filters: [{ tag: 'CACHE', name: 'cache' }, { tag: 'COMP', name: 'compression' }],
   // HTTP/1 on both sides, and plain TCP forwarding. No h2, no fcgi.
   muxes: [
     { token: '', mode: 'HTTP', side: 'FE|BE', mux: 'H1', flags: [] },

@@ -3,7 +3,6 @@
 // child: the PID that was started is the one that serves and logs).
 
 import { spawn } from 'node:child_process';
-import { unlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { formatDiagnostic, loadConfig, type Config, type Diagnostic } from '../config/index.ts';
 import { checkCluster, clusterCommands, startCluster, type Cluster } from '../../cluster/index.ts';
@@ -17,6 +16,9 @@ import {
   summarize,
   watchdogInterval,
   type CheckedConfig,
+  PidFile,
+  dropPrivileges,
+  resolveIdentity,
 } from '../lifecycle/index.ts';
 import { Engine, StartError, compileRouting } from '../proxy/index.ts';
 import { runCtl } from '../runtime/index.ts';
@@ -90,6 +92,12 @@ export async function main(argv: string[]): Promise<number> {
     return daemonize(argv);
   }
 
+  // `user`/`group`: resolved now (an unknown name stops us before anything is bound), applied once all is bound.
+  const identity = resolveIdentity(config.global);
+  if (typeof identity === 'string') {
+    process.stderr.write(`[ALERT]    (${process.pid}) : ${identity}\n`);
+    return 1;
+  }
   const events = createEventLogger({ debug: opts.debug, quiet: opts.quiet, nodeName: opts.localPeer });
   const engine = new Engine(config, routing, events);
   try {
@@ -110,8 +118,26 @@ export async function main(argv: string[]): Promise<number> {
     return 1;
   }
   engine.runtime.registry.add(...clusterCommands(cluster));
-  const pidFile = opts.pidFile ?? config.global.pidfile;
-  if (pidFile !== undefined) writeFileSync(pidFile, `${process.pid}\n`);
+  const pidFile = new PidFile(opts.pidFile);
+  try {
+    pidFile.apply(config.global.pidfile);
+  } catch (err) {
+    process.stderr.write(`[ALERT]    (${process.pid}) : Cannot create pidfile ${pidFile.path}: ${(err as Error).message}\n`);
+    await cluster.stop(false).then(() => engine.stop(false)).catch(() => {});
+    return 1;
+  }
+  // Listeners, stats sockets and the raw VRRP socket are open: root is no longer needed.
+  if (identity !== null) {
+    pidFile.handTo(identity.uid, identity.gid);
+    const failed = dropPrivileges(identity);
+    if (failed !== null) {
+      process.stderr.write(`[ALERT]    (${process.pid}) : ${failed}\n`);
+      pidFile.remove();
+      await cluster.stop(false).then(() => engine.stop(false)).catch(() => {});
+      return 1;
+    }
+    events.info({ event: 'privileges-dropped', uid: identity.uid, gid: identity.gid }, `Running as ${identity.label} (uid ${identity.uid}, gid ${identity.gid})`);
+  }
   // -sf / -st: the old processes finish (or stop) once we serve.
   if (opts.oldPidsSignal !== undefined) {
     for (const pid of opts.oldPids) {
@@ -136,8 +162,21 @@ export async function main(argv: string[]): Promise<number> {
     zeroWarning: opts.zeroWarning,
     load: async () => {
       const checked = await checkedConfig(opts);
-      if (checked.config !== undefined) applyCommandLineLimits(checked.config, opts);
+      if (checked.config !== undefined) {
+        applyCommandLineLimits(checked.config, opts);
+        // A bad vrrp section fails the reload like any other error: nothing changes.
+        checked.diagnostics.push(...checkCluster(checked.config, checked.config.localName ?? opts.localPeer));
+      }
       return checked;
+    },
+    // VRRP settings follow the reload: unchanged routers are left alone, a master stays master.
+    onReloaded: (next) => {
+      void cluster.reload(next);
+      try {
+        pidFile.apply(next.global.pidfile);
+      } catch (err) {
+        events.warn({ event: 'pidfile-failed', error: (err as Error).message }, `Cannot write pidfile: ${(err as Error).message}`);
+      }
     },
   });
   // Signal handlers go in before `ready` is announced: whoever reads that line may signal at once.
@@ -157,7 +196,7 @@ export async function main(argv: string[]): Promise<number> {
       // The VIP leaves first (priority 0): new clients go to the next master while we drain.
       cluster.stop(graceful).then(() => engine.stop(graceful, hardStopAfter)).then(
         () => {
-          if (pidFile !== undefined) removeQuietly(pidFile);
+          pidFile.remove();
           events.info({ event: 'stopped' }, 'Hawser stopped');
           // STOPPING=1 should reach systemd before we exit; a stuck helper must not hold us.
           const flushed = notifier?.flush() ?? Promise.resolve();
@@ -230,12 +269,4 @@ function daemonize(argv: string[]): number {
   });
   child.unref();
   return 0;
-}
-
-function removeQuietly(file: string): void {
-  try {
-    unlinkSync(file);
-  } catch {
-    // not ours to worry about
-  }
 }

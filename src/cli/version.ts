@@ -42,6 +42,8 @@ export interface BuildInfo {
   arch: string;
   /** The SSL library's full name ("OpenSSL 3.0.13 30 Jan 2024"), reported once FEATURES has +OPENSSL. */
   sslName?: string;
+  /** process.versions.zlib, reported once FEATURES has +ZLIB. */
+  zlib?: string;
 }
 
 const STATUS = 'Status: development branch - not safe for use in production.';
@@ -116,9 +118,16 @@ function builtWith(features: FeatureSet, build: BuildInfo): string[] {
   }
   if (has(features, 'PROMEX')) lines.push('Built with the Prometheus exporter as a service');
   if (has(features, 'NS')) lines.push('Built with network namespace support.');
+  if (has(features, 'ZLIB')) {
+    lines.push(
+      `Built with zlib version : ${build.zlib ?? 'unknown'}`,
+      `Running on zlib version : ${build.zlib ?? 'unknown'}`,
+      'Compression algorithms supported : identity("identity"), deflate("deflate"), raw-deflate("deflate"), gzip("gzip"), br("br")',
+    );
+  } else {
+    lines.push('Built without compression support (neither USE_ZLIB nor USE_SLZ are set).', 'Compression algorithms supported : none');
+  }
   lines.push(
-    'Built without compression support (neither USE_ZLIB nor USE_SLZ are set).',
-    'Compression algorithms supported : none',
     "Built without PCRE or PCRE2 support (using JavaScript's RegExp instead)",
     'Encrypted password support via crypt(3): no',
   );

@@ -11,6 +11,7 @@ export const debugDevLoop: Command = {
   usage: 'debug dev loop [ms]',
   help: 'loop this long',
   level: 'admin',
+  expert: true,
   run(args) {
     const ms = Math.min(MAX_MS, Math.max(0, Number(args[0] ?? 0) || 0));
     const until = Date.now() + ms;

@@ -103,12 +103,13 @@ export class Reloader {
       if (err instanceof StartError) return err.problems;
       throw err;
     }
+    // What follows the configuration (pidfile, VRRP) is done when `reload` is announced.
+    this.deps.onReloaded?.(checked.config);
     const s = summarize(engine);
     events.info(
       { event: 'reload', result: 'ok', signal, ...summary, ...s, durationMs: Date.now() - started },
       `Reload complete: ${readyStatus(s)}`,
     );
-    this.deps.onReloaded?.(checked.config);
     return [];
   }
 }

@@ -4,6 +4,8 @@
 
 import type { RuntimeServer } from '../backend/index.ts';
 import type { RuntimeHost } from './host.ts';
+import type { CliView } from './show-sess.ts';
+import { addToFingerprint, emptyFingerprint, fingerprintDistance } from './word-fingerprint.ts';
 
 export type Level = 'user' | 'operator' | 'admin';
 
@@ -17,6 +19,8 @@ export function levelAllows(have: Level, need: Level): boolean {
 export interface RuntimeState {
   /** Servers whose health check was disabled with `disable health`. */
   readonly healthDisabled: Set<RuntimeServer>;
+  /** The CLI connections open now (`show sess` lists them, as HAProxy does). */
+  readonly cli: Set<CliView>;
 }
 
 /** What a handler may touch: the process, and its own CLI session. */
@@ -28,6 +32,8 @@ export interface CommandContext {
   interactive: boolean;
   /** Set to close the session after this answer. */
   quit: boolean;
+  /** Set by `set timeout cli`: the session's new idle timeout. */
+  cliTimeoutMs?: number;
 }
 
 export interface Command {
@@ -35,6 +41,8 @@ export interface Command {
   readonly usage: string;
   readonly help: string;
   readonly level: Level;
+  /** Left out of help and proposals (HAProxy lists such commands in expert mode only). */
+  readonly expert?: boolean;
   /** The answer text, without the blank line that ends every answer. */
   run(args: string[], ctx: CommandContext): string;
 }
@@ -48,8 +56,16 @@ const TAIL: ReadonlyArray<[string, string]> = [
   ['quit', 'disconnect'],
 ];
 
+/** HAProxy looks at the first five words of a command, and proposes at most five. */
+const PREFIX_WORDS = 5;
+const MAX_MATCHES = 5;
+
 function helpLine(usage: string, help: string): string {
   return `  ${usage.padEnd(40)}: ${help}\n`;
+}
+
+function lineOf(c: Command): string {
+  return helpLine(c.usage, c.help);
 }
 
 export class CommandRegistry {
@@ -73,46 +89,79 @@ export class CommandRegistry {
 
   /** Runs one command (already split into words) and returns its answer. */
   execute(args: string[], ctx: CommandContext): string {
-    if (args.length === 1 && args[0] === 'help') return this.helpText();
-    if (args[0] === 'help') return this.helpText(args.slice(1));
+    if (args[0] === 'help') return this.usage(args.slice(1), true);
     const cmd = this.find(args);
-    if (cmd === undefined) return this.unknown(args);
+    if (cmd === undefined) return this.usage(args, false);
     if (!levelAllows(ctx.level, cmd.level)) return PERMISSION_DENIED;
     return cmd.run(args.slice(cmd.words.length), ctx);
   }
 
-  helpText(filter?: string[]): string {
-    if (filter !== undefined && filter.length > 0) {
-      const matches = this.commands.filter((c) => filter.every((w, i) => c.words[i] === undefined || c.words[i] === w));
-      if (matches.length > 0) return 'The following commands are valid at this level:\n' + this.lines(matches);
-    }
-    return 'The following commands are valid at this level:\n' + this.lines(this.commands);
+  helpText(filter: string[] = []): string {
+    return this.usage(filter, true);
+  }
+
+  unknown(args: readonly string[]): string {
+    return this.usage(args, false);
   }
 
   /**
-   * HAProxy proposes the commands closest to what was typed; we propose the
-   * ones that share the longest run of leading words, else list them all.
+   * HAProxy 2.6's cli_gen_usage_msg: the commands whose leading words match
+   * the most of `args`; when a word follows that no command has there, the
+   * closest ones by word fingerprint (at most five, none much worse than the
+   * best), else all of them. Expert commands are not listed, as in HAProxy
+   * outside expert mode.
    */
-  unknown(args: readonly string[]): string {
-    let bestLen = 0;
-    let best: Command[] = [];
-    for (const c of this.commands) {
-      let n = 0;
-      while (n < c.words.length && n < args.length && c.words[n] === args[n]) n++;
-      if (n === 0) continue;
-      if (n > bestLen) {
-        bestLen = n;
-        best = [c];
-      } else if (n === bestLen) best.push(c);
+  private usage(args: readonly string[], isHelp: boolean): string {
+    const visible = this.commands.filter((c) => c.expert !== true);
+    const given = (i: number): string | undefined => (args[i] !== undefined && args[i] !== '' ? args[i] : undefined);
+    const matching = (c: Command, upTo: number): number => {
+      let i = 0;
+      while (i < upTo && i < PREFIX_WORDS && c.words[i] !== undefined && given(i) !== undefined && c.words[i] === args[i]) i++;
+      return i;
+    };
+    let length = 0;
+    for (const c of visible) length = Math.max(length, matching(c, PREFIX_WORDS));
+    let out = isHelp
+      ? 'The following commands are valid at this level:\n'
+      : length === 0 && given(0) === undefined
+        ? 'Unknown command. Please enter one of the following commands only:\n'
+        : 'Unknown command, but maybe one of the following ones is a better match:\n';
+    const matches: Array<{ c: Command; dist: number }> = [];
+    if (given(length) !== undefined) {
+      const typed = emptyFingerprint();
+      let typedLen = 0;
+      for (let i = length; i < PREFIX_WORDS && given(i) !== undefined; i++) {
+        addToFingerprint(typed, args[i]);
+        typedLen += args[i].length;
+      }
+      for (const c of visible) {
+        if (matching(c, length) !== length) continue;
+        const fp = emptyFingerprint();
+        let total = typedLen;
+        for (let i = length; i < PREFIX_WORDS && i < c.words.length; i++) {
+          addToFingerprint(fp, c.words[i]);
+          total += c.words[i].length;
+        }
+        const dist = fingerprintDistance(typed, fp);
+        const worst = matches.length < MAX_MATCHES ? Infinity : matches[MAX_MATCHES - 1].dist;
+        if (dist >= Math.floor((5 * total) / 2) || dist >= worst) continue;
+        // Ties keep the earlier command first, as HAProxy's insertion does.
+        let at = matches.length;
+        while (at > 0 && matches[at - 1].dist > dist) at--;
+        matches.splice(at, 0, { c, dist });
+        if (matches.length > MAX_MATCHES) matches.pop();
+      }
     }
-    if (best.length > 0) return 'Unknown command, but maybe one of the following ones is a better match:\n' + this.lines(best);
-    return 'Unknown command. Please enter one of the following commands only:\n' + this.lines(this.commands);
-  }
-
-  private lines(cmds: readonly Command[]): string {
-    let s = '';
-    for (const c of cmds) s += helpLine(c.usage, c.help);
-    for (const [u, h] of TAIL) s += helpLine(u, h);
-    return s;
+    let entries: Command[];
+    if (matches.length > 0) {
+      const limit = Math.floor((5 * matches[0].dist) / 2);
+      entries = matches.filter((m) => m.dist <= limit).map((m) => m.c);
+    } else {
+      entries = visible.filter((c) => matching(c, length) === length);
+    }
+    const lines = entries.map(lineOf).sort();
+    out += lines.join('');
+    for (const [u, h] of TAIL) out += helpLine(u, h);
+    return out;
   }
 }

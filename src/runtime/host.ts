@@ -6,6 +6,7 @@ import type { Config } from '../config/index.ts';
 import type { RuntimeBackend, RuntimeServer } from '../backend/index.ts';
 import type { ServerHealth } from '../checks/index.ts';
 import type { EventLogger } from '../events/index.ts';
+import type { EmailAlerts } from '../alerts/index.ts';
 import type { ProcessCounters, RuntimeFrontend } from '../proxy/index.ts';
 
 export interface RuntimeHost {
@@ -16,6 +17,8 @@ export interface RuntimeHost {
   readonly events: EventLogger;
   /** The health check of a server, when it has one (`check` or `agent-check`). */
   checkOf(s: RuntimeServer): ServerHealth | undefined;
+  /** Told of admin state changes (mailed by `email-alert`). */
+  readonly alerts?: Pick<EmailAlerts, 'serverEvent'>;
 }
 
 /** One proxy as the stats list it: a frontend, a backend, or both (a `listen`). */

@@ -2,6 +2,7 @@
 // state/version, the session level, and the process-wide and frontend limits
 // and counters.
 
+import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { HAWSER_RELEASE_DATE, HAWSER_VERSION } from '../cli/index.ts';
 import { levelAllows, PERMISSION_DENIED, type Command, type CommandContext } from './commands.ts';
@@ -18,10 +19,20 @@ function info(ctx: CommandContext): Array<[string, string | number]> {
     pid: process.pid,
     now: ctx.now,
     nbthread: ctx.host.config.global.nbthread ?? 1,
-    ulimit: 0,
+    ulimit: openFileLimit(),
     memoryBytes: process.memoryUsage.rss(),
     hostname: hostname(),
   });
+}
+
+/** The soft RLIMIT_NOFILE (HAProxy's Ulimit-n), read from /proc; 0 when unknown. */
+function openFileLimit(): number {
+  try {
+    const m = /^Max open files\s+(\d+)/m.exec(readFileSync('/proc/self/limits', 'latin1'));
+    return m === null ? 0 : Number(m[1]);
+  } catch {
+    return 0;
+  }
 }
 
 function statView(ctx: CommandContext) {
@@ -49,7 +60,7 @@ export const processCommands: Command[] = [
     help: 'report counters for each proxy and server',
     level: 'user',
     run: (a, ctx) => {
-      const f = parseStatArgs(a);
+      const f = parseStatArgs(a, new Set([...ctx.host.frontends.keys(), ...ctx.host.backends.keys()]));
       if (typeof f === 'string') return f;
       if (a.includes('json')) return showStatJson(statRows(statView(ctx), f));
       if (a.includes('typed')) return showStatTyped(statView(ctx), f);
@@ -162,6 +173,7 @@ function clearCounters(ctx: CommandContext, all: boolean): void {
     fe.maxActive = fe.active;
     if (!all) continue;
     fe.cumConns = fe.cumRequests = fe.deniedReq = fe.failedReq = fe.bytesIn = fe.bytesOut = 0;
+    fe.deniedConn = fe.deniedSess = 0;
     fe.responses.fill(0);
   }
   for (const be of ctx.host.backends.values()) {
@@ -172,6 +184,7 @@ function clearCounters(ctx: CommandContext, all: boolean): void {
       if (!all) continue;
       s.cumConns = s.failedConns = s.failedResp = s.retries = s.redispatches = s.bytesIn = s.bytesOut = 0;
       s.downTransitions = 0;
+      s.responses.fill(0);
     }
     if (!all) continue;
     be.cumConns = be.cumRequests = be.failedConns = be.failedResp = be.retriesCount = be.redispatches = 0;

@@ -42,12 +42,13 @@ export function setAdmin(ctx: CommandContext, be: RuntimeBackend, s: RuntimeServ
   const kind = s.backup ? 'Backup Server' : 'Server';
   const fields = { event: 'server-admin', backend: be.name, server: s.name, admin, source: 'cli' };
   if (admin === 'maint') {
-    ctx.host.events.warn(
-      fields,
-      `${kind} ${be.name}/${s.name} is going DOWN for maintenance. ${a} active and ${b} backup servers left. ${s.active} sessions active, 0 requeued, 0 remaining in queue.`,
-    );
+    const msg = `${kind} ${be.name}/${s.name} is going DOWN for maintenance. ${a} active and ${b} backup servers left. ${s.active} sessions active, 0 requeued, 0 remaining in queue.`;
+    ctx.host.events.warn(fields, msg);
+    ctx.host.alerts?.serverEvent(be.name, 'notice', msg);
   } else if (was === 'maint') {
-    ctx.host.events.info(fields, `${kind} ${be.name}/${s.name} is ${s.usable || admin === 'drain' ? 'UP' : 'DOWN'} (leaving forced maintenance).`);
+    const msg = `${kind} ${be.name}/${s.name} is ${s.usable || admin === 'drain' ? 'UP' : 'DOWN'} (leaving forced maintenance).`;
+    ctx.host.events.info(fields, msg);
+    ctx.host.alerts?.serverEvent(be.name, 'notice', msg);
   } else {
     ctx.host.events.info(fields, `${kind} ${be.name}/${s.name} is ${admin === 'drain' ? 'entering drain mode' : 'leaving drain mode'}.`);
   }
@@ -180,10 +181,9 @@ export const serverCommands: Command[] = [
     level: 'admin',
     run: (a, ctx) =>
       withServer(ctx, a[0], (_be, s) => {
+        // Unlike `enable health`, HAProxy accepts it silently on a server without checks.
         const hc = ctx.host.checkOf(s);
-        if (hc === undefined || hc.counters.checkHealth === undefined) {
-          return 'Health check was not configured on this server, cannot disable.\n';
-        }
+        if (hc === undefined || hc.counters.checkHealth === undefined) return '';
         if (!ctx.state.healthDisabled.has(s)) {
           ctx.state.healthDisabled.add(s);
           hc.stop();

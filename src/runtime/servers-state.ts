@@ -48,7 +48,8 @@ export function showServersState(host: RuntimeHost, healthDisabled: ReadonlySet<
           p.iid, be.name, s.id, s.name, s.host, op, adminBits(s), s.weight, s.configuredWeight,
           Math.max(0, Math.floor((now - s.lastChange) / 1000)),
           CHECK_STATUS_NUM[status], last ? CHECK_RESULT_NUM[statusOutcome(status)] : 0,
-          hc?.counters.checkHealth ?? cfg.rise ?? 2,
+          // Entering maintenance zeroes the check's health in HAProxy (unless checks were disabled).
+          s.admin === 'maint' && !healthDisabled.has(s) ? 0 : (hc?.counters.checkHealth ?? cfg.rise ?? 2),
           checkState(hc, false, healthDisabled.has(s)), checkState(hc, true, false),
           be.config.id !== undefined ? 1 : 0, be.config.servers.find((x) => x.name === s.name)?.id !== undefined ? 1 : 0,
           cfg.address.kind === 'inet' && cfg.address.hostname === true ? cfg.address.host : '-',

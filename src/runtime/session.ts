@@ -6,6 +6,9 @@
 import type { Socket } from 'node:net';
 import type { CommandContext, CommandRegistry, Level, RuntimeState } from './commands.ts';
 import type { RuntimeHost } from './host.ts';
+import type { CliView } from './show-sess.ts';
+
+let lastCliId = 0;
 
 /** HAProxy's CLI input buffer is one buffer (16 kB); longer lines are refused by closing. */
 const MAX_LINE = 64 * 1024;
@@ -76,6 +79,7 @@ export class CliSession {
   private readonly ctx: { level: Level; interactive: boolean };
   private buf = '';
   private closed = false;
+  private readonly view: CliView;
 
   constructor(socket: Socket, registry: CommandRegistry, host: RuntimeHost, state: RuntimeState, level: Level, timeoutMs: number) {
     this.socket = socket;
@@ -83,6 +87,9 @@ export class CliSession {
     this.host = host;
     this.state = state;
     this.ctx = { level, interactive: false };
+    // HAProxy numbers its own CLI streams among the others; ours live apart from the proxies' sessions.
+    this.view = { id: 0x7f000000 + ++lastCliId, since: Date.now(), src: socket.remoteAddress ?? 'unix', srcPort: socket.remotePort ?? 1 };
+    state.cli.add(this.view);
     socket.setEncoding('latin1');
     socket.setTimeout(timeoutMs);
     socket.on('timeout', () => this.close());
@@ -127,6 +134,7 @@ export class CliSession {
     const out = answerLine(line, this.registry, ctx);
     this.ctx.level = ctx.level;
     this.ctx.interactive = ctx.interactive;
+    if (ctx.cliTimeoutMs !== undefined) this.socket.setTimeout(ctx.cliTimeoutMs);
     if (out.length > 0) this.socket.write(out, 'latin1');
     if (ctx.quit) {
       this.close();
@@ -138,6 +146,7 @@ export class CliSession {
   private close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.state.cli.delete(this.view);
     this.socket.end();
     this.socket.destroySoon();
   }

@@ -29,22 +29,38 @@ export interface StatView {
   now: number;
 }
 
-/** Parses `show stat` arguments; returns an error message in HAProxy's words, or the filter. */
-export function parseStatArgs(args: string[]): StatFilter | string {
+/** C's atoi: leading digits (with a sign), 0 when there are none. */
+function atoi(s: string): number {
+  return Number.parseInt(s, 10) || 0;
+}
+
+/**
+ * Parses `show stat` arguments as HAProxy 2.6 does: an optional `domain
+ * proxy`, then `<proxy> <type> <sid>` only when all three are there (a
+ * proxy name, else its number), then options; other words are ignored.
+ * Returns an error message in HAProxy's words, or the filter.
+ */
+export function parseStatArgs(args: string[], proxyNames: ReadonlySet<string> = new Set()): StatFilter | string {
   const f: StatFilter = { ...ALL_STATS };
-  const rest: string[] = [];
-  for (const a of args) {
-    if (a === 'up') f.up = true;
-    else if (a === 'no-maint') f.noMaint = true;
-    else if (a === 'typed' || a === 'json' || a === 'desc') continue;
-    else rest.push(a);
+  let i = 0;
+  if (args[i] === 'domain') {
+    i++;
+    if (args[i] === 'proxy') i++;
+    else if (args[i] === 'resolvers') return '';
+    else return 'Invalid statistics domain.\n';
   }
-  if (rest.length > 0) {
-    if (rest.length < 3) return 'Stats type and server id required.\n';
-    if (rest[0] !== '-1') f.proxy = rest[0];
-    f.types = Number.parseInt(rest[1], 10);
-    f.sid = Number.parseInt(rest[2], 10);
-    if (Number.isNaN(f.types) || Number.isNaN(f.sid)) return 'Stats type and server id required.\n';
+  const given = (k: number): boolean => args[k] !== undefined && args[k] !== '';
+  if (given(i) && given(i + 1) && given(i + 2)) {
+    const iid = proxyNames.has(args[i]) ? args[i] : atoi(args[i]);
+    if (iid === 0) return 'No such proxy.\n';
+    if (iid !== -1) f.proxy = String(iid);
+    f.types = atoi(args[i + 1]);
+    f.sid = atoi(args[i + 2]);
+    i += 3;
+  }
+  for (; i < args.length; i++) {
+    if (args[i] === 'up') f.up = true;
+    else if (args[i] === 'no-maint') f.noMaint = true;
   }
   return f;
 }
@@ -161,8 +177,8 @@ function frontendRow(p: StatProxy, fe: RuntimeFrontend, view: StatView): Row {
     conn_rate: 0,
     conn_rate_max: 0,
     conn_tot: fe.cumConns,
-    dcon: 0,
-    dses: 0,
+    dcon: fe.deniedConn,
+    dses: fe.deniedSess,
     wrew: 0,
     eint: 0,
     '-': '-',
@@ -252,8 +268,8 @@ function serverRow(p: StatProxy, be: RuntimeBackend, s: RuntimeServer, view: Sta
   zeros(row, TIME_FIELDS);
   zeros(row, SSL_FIELDS);
   if (http) {
-    zeros(row, HRSP_FIELDS);
-    row.req_tot = 0;
+    HRSP_FIELDS.forEach((n, i) => (row[n] = s.responses[i]));
+    row.req_tot = s.responses.reduce((a, b) => a + b, 0);
   }
   if (hasCheck) {
     const c = hc.counters;
@@ -335,13 +351,15 @@ function backendRow(p: StatProxy, be: RuntimeBackend, view: StatView): Row {
     eresp: be.failedResp,
     wretr: be.retriesCount,
     wredis: be.redispatches,
-    status: act + bck > 0 ? 'UP' : 'DOWN',
+    // As HAProxy: a backend without any server (a stats `listen`) reads UP.
+    status: act + bck > 0 || be.servers.length === 0 ? 'UP' : 'DOWN',
     weight,
     act,
     bck,
     chkdown,
     lastchg: secondsSince(be.lastChange, view.now),
-    downtime: 0,
+    // HAProxy has no downtime for a backend without servers.
+    downtime: be.servers.length > 0 ? 0 : undefined,
     pid: 1,
     iid: p.iid,
     sid: 0,

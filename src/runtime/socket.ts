@@ -51,13 +51,15 @@ export class StatsSocketListener {
     return addr !== null && typeof addr === 'object' ? addr.port : 0;
   }
 
+  /**
+   * Stops listening now; connected CLI sessions are not waited for. The
+   * socket file goes at once, so that a reload may bind the same path again.
+   */
   close(): Promise<void> {
-    return new Promise((resolve) =>
-      this.server.close(() => {
-        if (this.config.address.kind === 'unix') removeStaleSocket(this.config.address.path);
-        resolve();
-      }),
-    );
+    if (!this.server.listening) return Promise.resolve();
+    this.server.close();
+    if (this.config.address.kind === 'unix') removeStaleSocket(this.config.address.path);
+    return Promise.resolve();
   }
 }
 
