@@ -22,6 +22,11 @@ const MAX_CHUNK = 2 ** 48;
 /** Bound on one chunk-extension or trailer line, so a peer cannot make us scan forever. */
 const MAX_LINE = 8192;
 
+/** Receives the chunk data (the body without its framing) when the caller needs it decoded. */
+export interface ChunkSink {
+  chunkData(buf: Buffer, start: number, end: number): void;
+}
+
 export class ChunkedScanner {
   private state = S_SIZE;
   private size = 0;
@@ -47,13 +52,15 @@ export class ChunkedScanner {
   /**
    * Scan buf[start, end). Returns the offset just past the body when its end
    * lies in this range, -1 when more bytes are needed, -2 on a framing error.
+   * `sink`, when given, is handed each run of chunk data as it is passed.
    */
-  scan(buf: Buffer, start: number, end: number): number {
+  scan(buf: Buffer, start: number, end: number, sink: ChunkSink | null = null): number {
     let i = start;
     while (i < end) {
       switch (this.state) {
         case S_DATA: {
           const n = Math.min(this.remaining, end - i);
+          if (sink !== null && n > 0) sink.chunkData(buf, i, i + n);
           this.remaining -= n;
           i += n;
           if (this.remaining === 0) this.state = S_DATA_CR;

@@ -3,6 +3,8 @@
 
 export { HttpHead, HeadError, HEAD_END, DEFAULT_LIMITS, parseRequestHead, parseResponseHead, isHeadError, removeHeader } from './head.ts';
 export type { HeadLimits } from './head.ts';
-export { ChunkedScanner } from './chunked.ts';
+export { ChunkedScanner, type ChunkSink } from './chunked.ts';
 export { renderRequestHead, renderResponseHead } from './serialize.ts';
 export { errorResponse, reasonPhrase, closesConnection, ERROR_STATUSES } from './errors.ts';
+export { fieldValues, hasField, splitList } from './field-values.ts';
+export { TOKEN } from './chars.ts';

@@ -5,6 +5,7 @@
 // evaluates conditions and formats and edits strings.
 
 import type { SampleContext } from '../acl/index.ts';
+import { ACT_STOP, type RuleHost } from './action.ts';
 import {
   removeFields,
   removeMatchingFields,
@@ -78,7 +79,7 @@ function redirectLocation(r: RedirectSpec, head: MutableHead, ctx: SampleContext
  * Applies `rules` in order to `head`; `ctx` is what conditions and %[...]
  * samples read (for response rules, a context whose isResponse() is true).
  */
-export function applyHttpRules(rules: readonly HttpRule[], head: MutableHead, ctx: SampleContext): RuleOutcome {
+export function applyHttpRules(rules: readonly HttpRule[], head: MutableHead, ctx: RuleHost): RuleOutcome {
   for (let i = 0; i < rules.length; i++) {
     const r = rules[i]!;
     if (r.cond !== null && !r.cond.eval(ctx)) continue;
@@ -148,6 +149,9 @@ export function applyHttpRules(rules: readonly HttpRule[], head: MutableHead, ct
       case 'set-status':
         head.status = r.status;
         head.reason = r.reason ?? haproxyReason(r.status);
+        break;
+      case 'action':
+        if (r.action!.run(ctx) === ACT_STOP) return CONTINUE;
         break;
     }
   }

@@ -13,11 +13,26 @@ import { compileRuleRegex } from './regex-replace.ts';
 import { errorPageReply, payloadReply } from './reply.ts';
 import { type HttpActionKind, HttpRule, type HttpRulePhase, type RedirectType } from './rule.ts';
 import { suggestion } from '../config/index.ts';
+import { type ActionKeyword, type ActionProxy, RS_HTTP_AFTER_RESPONSE, RS_HTTP_REQUEST, RS_HTTP_RESPONSE } from './action.ts';
+import { RuleLineParse } from './action-parse.ts';
+import { actionNames, findAction } from './action-table.ts';
 
 export interface RuleCompileOptions {
   /** Reads `return file` / `lf-file` payloads; throw when the file cannot be read. */
   loadFile(path: string): Buffer | string;
+  /** The proxy the rule belongs to (its name, capabilities, capture slots); a bare frontend when absent. */
+  proxy?: ActionProxy;
 }
+
+function bareProxy(): ActionProxy {
+  return { name: '', kind: 'frontend', frontend: true, captures: { request: [], response: [] } };
+}
+
+const PHASE_SETS: Readonly<Record<HttpRulePhase, number>> = {
+  request: RS_HTTP_REQUEST,
+  response: RS_HTTP_RESPONSE,
+  'after-response': RS_HTTP_AFTER_RESPONSE,
+};
 
 const REQUEST_ACTIONS: readonly HttpActionKind[] = [
   'allow', 'deny', 'tarpit', 'return', 'redirect', 'set-header', 'add-header', 'del-header', 'replace-header',
@@ -33,10 +48,10 @@ const AFTER_RESPONSE_ACTIONS: readonly HttpActionKind[] = [
 
 /** HAProxy actions Hawser refuses for now (named, so the message says "not supported yet" rather than "unknown"). */
 const LATER = new Set([
-  'set-var', 'set-var-fmt', 'unset-var', 'set-log-level', 'capture', 'auth', 'track-sc0', 'track-sc1', 'track-sc2',
-  'cache-use', 'cache-store', 'set-nice', 'set-tos', 'set-mark', 'add-acl', 'del-acl', 'set-map', 'del-map', 'lua',
+  'auth',
+  'set-nice', 'set-tos', 'set-mark', 'add-acl', 'del-acl', 'set-map', 'del-map', 'lua',
   'wait-for-body', 'wait-for-handshake', 'early-hint', 'normalize-uri', 'reject', 'set-src', 'set-src-port',
-  'set-dst', 'set-dst-port', 'sc-inc-gpc', 'sc-inc-gpc0', 'sc-inc-gpc1', 'sc-set-gpt', 'sc-set-gpt0', 'do-resolve',
+  'set-dst', 'set-dst-port', 'do-resolve',
   'send-spoe-group', 'set-timeout', 'strict-mode', 'silent-drop', 'disable-l7-retry', 'set-priority-class',
   'set-priority-offset', 'set-bandwidth-limit',
 ]);
@@ -126,12 +141,16 @@ export function compileHttpRule(
   const action = words[0] ?? '';
   const actions = actionsOf(phase);
   if (!(actions as readonly string[]).includes(action)) {
+    const bit = PHASE_SETS[phase];
+    const shared = findAction(action);
+    if (shared !== undefined && (shared.sets & bit) !== 0) return compileSharedAction(phase, bit, words, acls, pos, opts, shared);
     const base = action.replace(/\(.*$/, '');
     if (LATER.has(base) || (base === 'redirect' && phase === 'response')) {
       return new RuleError(RuleCode.UNSUPPORTED, `'http-${phase} ${base}' is not supported yet by Hawser.`, pos);
     }
-    const list = actions.map((a) => `'${a}'`).join(', ');
-    return new RuleError(RuleCode.UNKNOWN_ACTION, `'http-${phase}' expects ${list}, but got '${action}'.`, pos, suggestion(action, actions));
+    const names = [...actions, ...actionNames(bit)];
+    const list = names.map((a) => `'${a}'`).join(', ');
+    return new RuleError(RuleCode.UNKNOWN_ACTION, `'http-${phase}' expects ${list}, but got '${action}'.`, pos, suggestion(action, names));
   }
   const c = new Compiler(phase, words, acls, pos, opts);
   const kind = action as HttpActionKind;
@@ -141,6 +160,32 @@ export function compileHttpRule(
   if (c.condAt < words.length) {
     const cond = acls.condition(words.slice(c.condAt), pos);
     if (cond instanceof AclError) return RuleError.fromAcl(cond, `error detected while parsing '${c.kw}' rule : `, pos);
+    rule.cond = cond;
+  }
+  return rule;
+}
+
+/** An action of the shared table (set-var, capture, set-log-level...) in an http-* rule. */
+function compileSharedAction(
+  phase: HttpRulePhase,
+  bit: number,
+  words: readonly string[],
+  acls: ProxyAcls,
+  pos: RulePos | undefined,
+  opts: RuleCompileOptions,
+  kw: ActionKeyword,
+): HttpRule | RuleError {
+  let condAt = 1;
+  while (condAt < words.length && words[condAt] !== 'if' && words[condAt] !== 'unless') condAt++;
+  const where = `http-${phase}`;
+  const p = new RuleLineParse(words[0]!, words.slice(1, condAt), bit, where, opts.proxy ?? bareProxy(), acls, pos);
+  const action = kw.parse(p);
+  if (action instanceof RuleError) return action;
+  const rule = new HttpRule(phase, 'action', pos);
+  rule.action = action;
+  if (condAt < words.length) {
+    const cond = acls.condition(words.slice(condAt), pos);
+    if (cond instanceof AclError) return RuleError.fromAcl(cond, `error detected while parsing '${where} ${words[0]}' rule : `, pos);
     rule.cond = cond;
   }
   return rule;

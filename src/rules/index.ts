@@ -1,7 +1,9 @@
-// Hawser's http-request / http-response / http-after-response rules, with
-// HAProxy 2.6's meaning: header edits, URI and method rewrites, set-status,
-// and the final actions allow, deny, tarpit, return, redirect and use-service. Pure:
-// compile each configuration line once, apply the list per message.
+// Hawser's http-request / http-response / http-after-response and
+// tcp-request rules, with HAProxy 2.6's meaning: header edits, URI and
+// method rewrites, set-status, the final actions allow, deny, tarpit,
+// return, redirect and use-service, accept / reject, and the shared actions
+// of action-table.ts (set-var, capture, set-log-level...). Pure: compile
+// each configuration line once, apply the list per message.
 //
 //   const rule = compileHttpRule('request', ['set-header', 'X-Client', '%[src]', 'if', 'api'], acls, { file, line },
 //     { loadFile: (p) => readFileSync(p) });
@@ -18,6 +20,29 @@
 export { RuleCode, RuleError, isRuleError, type RulePos } from './errors.ts';
 export { compileHttpRule, type RuleCompileOptions } from './compile.ts';
 export { applyHttpRules, CONTINUE, type MutableHead, type RuleOutcome } from './apply.ts';
+export {
+  type Action,
+  type ActionKeyword,
+  type ActionParse,
+  type ActionProxy,
+  type ActResult,
+  type CaptureSlot,
+  type CaptureSlots,
+  type RuleHost,
+  ACT_CONTINUE,
+  ACT_STOP,
+  ACT_DENY,
+  RS_TCP_CONNECTION,
+  RS_TCP_SESSION,
+  RS_TCP_CONTENT,
+  RS_HTTP_REQUEST,
+  RS_HTTP_RESPONSE,
+  RS_HTTP_AFTER_RESPONSE,
+} from './action.ts';
+export { ACTION_KEYWORDS, findAction, actionNames } from './action-table.ts';
+export { CacheAction } from './action-cache.ts';
+export { compileTcpRule, runTcpRules, TcpRule, type TcpRuleSet, type TcpVerdict, TCP_GO, TCP_REJECT, TCP_WAIT } from './tcp-rules.ts';
+export { LOG_LEVELS } from './action-log-level.ts';
 export { HttpRule, type HttpActionKind, type HttpRulePhase } from './rule.ts';
 export { type HttpReply, replyBytes } from './reply.ts';
 export { LogFormat, compileLogFormat } from './log-format.ts';

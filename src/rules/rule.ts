@@ -4,6 +4,7 @@
 // compileHttpRule, run per request by applyHttpRules.
 
 import type { Condition } from '../acl/index.ts';
+import type { Action } from './action.ts';
 import type { NameMatch } from './header-edit.ts';
 import type { LogFormat } from './log-format.ts';
 import type { HttpReply } from './reply.ts';
@@ -31,7 +32,9 @@ export type HttpActionKind =
   | 'replace-uri'
   | 'set-method'
   | 'set-status'
-  | 'use-service';
+  | 'use-service'
+  /** An action of the shared table (set-var, capture, set-log-level...): see `action`. */
+  | 'action';
 
 /** A reply whose body or header values depend on the request (lf-string, hdr with %[...]). */
 export interface DynamicReply {
@@ -80,6 +83,8 @@ export class HttpRule {
   redirect: RedirectSpec | null = null;
   /** use-service: the service's name (`prometheus-exporter`). */
   service = '';
+  /** kind 'action': the shared action to run. */
+  action: Action | null = null;
 
   constructor(phase: HttpRulePhase, kind: HttpActionKind, pos: RulePos | undefined) {
     this.phase = phase;
