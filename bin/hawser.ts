@@ -1,6 +1,10 @@
 #!/usr/bin/env node
 // The `hawser` command. Runs on Node 24 (TypeScript is stripped at load).
 import { main } from '../src/cli/main.ts';
+import { prefixStderrForJournal } from '../src/log/index.ts';
+
+// Under systemd, stderr lines carry journald priorities (`[ALERT]` -> err...).
+prefixStderrForJournal();
 
 main(process.argv.slice(2)).then(
   (code) => {

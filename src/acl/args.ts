@@ -6,7 +6,7 @@
 
 import { parseIPv4, parseIPv6, parseMask4, parseMask6 } from './ipaddr.ts';
 
-export type ArgType = 'sint' | 'str' | 'ipv4' | 'msk4' | 'ipv6' | 'msk6' | 'be' | 'srv' | 'reg' | 'var';
+export type ArgType = 'sint' | 'str' | 'ipv4' | 'msk4' | 'ipv6' | 'msk6' | 'be' | 'srv' | 'reg' | 'var' | 'tab';
 
 const TYPE_NAMES: Record<ArgType, string> = {
   sint: 'integer',
@@ -19,6 +19,7 @@ const TYPE_NAMES: Record<ArgType, string> = {
   srv: 'server',
   reg: 'regex',
   var: 'variable',
+  tab: 'table',
 };
 
 /** What a keyword accepts: argument types in order, the first `min` mandatory. */

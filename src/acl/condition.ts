@@ -14,9 +14,18 @@ import { canCast, castSample } from './cast.ts';
 import { AclCode, AclError, type AclPos } from './errors.ts';
 import { keywordEnd, makeCompileContext, parseSampleWord, type SampleExpression } from './expression.ts';
 import { findAclKeyword } from './fetches.ts';
-import { type AclCompileOptions, type CompileContext, phaseBit, type RulePhase } from './keyword.ts';
+import { type AclCompileOptions, type CompileContext, phaseBit, type RulePhase, USE_CONN } from './keyword.ts';
 import { createPatternSet, MATCH_EXPECT, MATCH_METHODS, type MatchMethod, type PatternSet } from './patterns.ts';
 import { Sample, type SampleContext, type SampleType, SMP_ADDR, SMP_BOOL, SMP_INT, SMP_IPV4, SMP_IPV6, SMP_STR } from './sample.ts';
+
+/** Three-state results of content conditions (HAProxy's acl_test_res: AND is &, OR is |). */
+export const ACL_FAIL = 0;
+export const ACL_MISS = 1;
+export const ACL_PASS = 3;
+
+function negate3(r: number): number {
+  return r === ACL_MISS ? r : r ^ ACL_PASS;
+}
 
 /** Bound on the values one expression examines (every header line, every cookie...). */
 const MAX_VALUES = 100_000;
@@ -56,6 +65,30 @@ export class AclExpression {
     }
     return false;
   }
+
+  /**
+   * test() for content rules that may wait for data: ACL_PASS, ACL_FAIL, or
+   * ACL_MISS when no value matched yet but one could once more bytes arrive
+   * (a fetch flagged the sample mayChange).
+   */
+  testContent(ctx: SampleContext): number {
+    const smp = this.smp;
+    smp.reset();
+    const sets = this.sets;
+    for (let n = 0; n < MAX_VALUES; n++) {
+      if (!this.sample.process(ctx, smp, true)) {
+        // An HTTP fetch on a TCP buffer whose head is not complete yet.
+        const l7 = (this.sample.fetch.use & USE_CONN) === 0 && ctx.method() === undefined;
+        return smp.mayChange || (l7 && ctx.requestMayGrow()) ? ACL_MISS : ACL_FAIL;
+      }
+      if (this.found) return ACL_PASS;
+      if (smp.type === this.expect || castSample(smp, this.expect)) {
+        for (let i = 0; i < sets.length; i++) if (sets[i]!.find(smp) >= 0) return ACL_PASS;
+      }
+      if (!smp.notLast) return smp.mayChange ? ACL_MISS : ACL_FAIL;
+    }
+    return ACL_FAIL;
+  }
 }
 
 /** A named ACL (or an anonymous one, name ''): true when any of its expressions is. */
@@ -71,6 +104,14 @@ export class Acl {
     const e = this.expressions;
     for (let i = 0; i < e.length; i++) if (e[i]!.test(ctx)) return true;
     return false;
+  }
+
+  /** Three-state test() (see AclExpression.testContent): the expressions OR together. */
+  testContent(ctx: SampleContext): number {
+    const e = this.expressions;
+    let res = ACL_FAIL;
+    for (let i = 0; i < e.length && res !== ACL_PASS; i++) res |= e[i]!.testContent(ctx);
+    return res;
   }
 }
 
@@ -362,6 +403,27 @@ export class Condition {
       break;
     }
     return res !== this.negate;
+  }
+
+  /**
+   * eval() in HAProxy's three-state logic, for content rules that can wait
+   * for data: ACL_PASS (the rule applies), ACL_FAIL, or ACL_MISS (undecided
+   * until more bytes arrive). A MISS stops an AND, `!` and `unless` keep it.
+   */
+  evalContent(ctx: SampleContext): number {
+    const alts = this.alternatives;
+    let res = ACL_FAIL;
+    for (let a = 0; a < alts.length && res !== ACL_PASS; a++) {
+      const terms = alts[a]!;
+      let suite = ACL_PASS;
+      for (let t = 0; t < terms.length && suite === ACL_PASS; t++) {
+        const term = terms[t]!;
+        const r = term.acl.testContent(ctx);
+        suite &= term.neg ? negate3(r) : r;
+      }
+      res |= suite;
+    }
+    return this.negate ? negate3(res) : res;
   }
 
   /** ACLs that can never match in `phase`, with the keyword at fault (HAProxy warns about them). */

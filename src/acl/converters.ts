@@ -9,6 +9,7 @@ import { type Arg, type ArgSpec, NO_ARGS } from './args.ts';
 import { asciiLower, asciiUpper } from './ascii-case.ts';
 import { castSample, readInt } from './cast.ts';
 import { MAP_CONVERTERS } from './converters-map.ts';
+import { STICK_CONVERTERS } from './converters-stick.ts';
 import { checkVarName } from './fetches-internal.ts';
 import { mappedIPv4 } from './ipaddr.ts';
 import type { ConverterDef } from './keyword.ts';
@@ -643,6 +644,7 @@ export const CONVERTERS: readonly ConverterDef[] = [
   hashConverter('wt6', wt6),
   hashConverter('crc32', crc32),
   ...MAP_CONVERTERS,
+  ...STICK_CONVERTERS,
 ];
 
 const BY_NAME = new Map(CONVERTERS.map((c) => [c.name, c]));

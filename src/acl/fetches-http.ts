@@ -260,6 +260,7 @@ const urlParam: Fetch = (ctx, a, smp, iterate) => {
 /** `req.len` / `req_len`: bytes of the request buffered so far. */
 const requestLength: Fetch = (ctx, _a, smp) => {
   smp.setInt(ctx.requestLength());
+  smp.mayChange = ctx.requestMayGrow();
   return true;
 };
 
@@ -336,16 +337,6 @@ export const HTTP_FETCHES: readonly FetchDef[] = [
   },
   { name: 'req.ver', args: NO_ARGS, out: SMP_STR, use: USE_REQ, fetch: str((c) => c.httpVersion()) },
   { name: 'req_ver', args: NO_ARGS, out: SMP_STR, use: USE_REQ, fetch: str((c) => c.httpVersion()) },
-  {
-    name: 'req.proto_http',
-    args: NO_ARGS,
-    out: SMP_BOOL,
-    use: USE_REQ | USE_RES,
-    fetch: (ctx, _a, smp) => {
-      smp.setBool(ctx.method() !== undefined);
-      return true;
-    },
-  },
   {
     name: 'http_first_req',
     args: NO_ARGS,

@@ -242,13 +242,17 @@ export const INTERNAL_FETCHES: readonly FetchDef[] = [
     },
   },
   {
-    // Hawser evaluates content rules once the data is complete, so the end of
-    // the inspection delay has always been reached by then.
+    // True once content rules must decide (the inspect-delay is over, or the
+    // buffer is full, or the client stopped sending); undecided before.
     name: 'wait_end',
     args: NO_ARGS,
     out: SMP_BOOL,
     use: USE_REQ,
-    fetch: (_c, _a, smp) => {
+    fetch: (ctx, _a, smp) => {
+      if (ctx.requestMayGrow()) {
+        smp.mayChange = true;
+        return false;
+      }
       smp.setBool(true);
       return true;
     },

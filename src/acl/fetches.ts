@@ -8,9 +8,13 @@ import type { FetchDef } from './keyword.ts';
 import { HTTP_FETCHES } from './fetches-http.ts';
 import { INTERNAL_FETCHES } from './fetches-internal.ts';
 import { L4_FETCHES } from './fetches-l4.ts';
+import { PAYLOAD_FETCHES } from './fetches-payload.ts';
+import { STICK_FETCHES } from './fetches-stick.ts';
+import { SSL_FETCHES } from './fetches-ssl.ts';
+import { SSL_HELLO_FETCHES } from './fetches-ssl-hello.ts';
 import type { MatchMethod } from './patterns.ts';
 
-export const FETCHES: readonly FetchDef[] = [...L4_FETCHES, ...INTERNAL_FETCHES, ...HTTP_FETCHES];
+export const FETCHES: readonly FetchDef[] = [...L4_FETCHES, ...INTERNAL_FETCHES, ...HTTP_FETCHES, ...PAYLOAD_FETCHES, ...SSL_FETCHES, ...SSL_HELLO_FETCHES, ...STICK_FETCHES];
 
 const BY_NAME = new Map(FETCHES.map((f) => [f.name, f]));
 

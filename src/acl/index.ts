@@ -20,6 +20,8 @@
 
 export {
   type SampleContext,
+  type ClientTlsFacts,
+  type CertificateView,
   Sample,
   type SampleType,
   SAMPLE_TYPE_NAMES,
@@ -46,11 +48,17 @@ export {
   type Conflict,
   conflictWarning,
   PREDEFINED_ACLS,
+  ACL_FAIL,
+  ACL_MISS,
+  ACL_PASS,
 } from './condition.ts';
 export { compileSampleExpression, SampleExpression } from './expression.ts';
 export { ProxyAcls } from './proxy-acls.ts';
+export { parseClientHello, helloType, helloVersion, helloKeyTypes, type ClientHello, type HelloParse } from './client-hello.ts';
 export { PatternFiles, type FileLoader, parsePatternLines, parseMapLines } from './pattern-file.ts';
-export { castSample, sampleText } from './cast.ts';
+export { canCast, castSample, sampleText } from './cast.ts';
+export { Variables, VAR_CONDITIONS } from './variables.ts';
+export { checkVarName } from './fetches-internal.ts';
 export { MATCH_METHODS, type MatchMethod } from './patterns.ts';
 export { FETCHES, ACL_KEYWORDS, findFetch } from './fetches.ts';
 export { CONVERTERS, findConverter } from './converters.ts';

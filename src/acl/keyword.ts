@@ -6,6 +6,7 @@ import type { Arg, ArgSpec } from './args.ts';
 import type { AclError } from './errors.ts';
 import type { PatternFiles } from './pattern-file.ts';
 import type { Sample, SampleContext, SampleType } from './sample.ts';
+import type { TableRef } from '../stick/index.ts';
 
 /** Where a fetch can be used (HAProxy's SMP_VAL_* reduced to the rule sets Hawser has). */
 export const USE_CONN = 1; // tcp-request connection (layer 4 only)
@@ -35,6 +36,13 @@ export interface AclCompileOptions {
   hasBackend?: (name: string) => boolean;
   /** Checks a server named by an argument (srv_is_up). Absent: not checked. */
   hasServer?: (backend: string, server: string) => boolean;
+  /**
+   * Resolves a stick table named by an argument (`table_gpc0(T)`,
+   * `sc_conn_cur(0,T)`, `src_conn_cnt` for the proxy's own): undefined when
+   * there is no such table. Absent: not checked, and such fetches find
+   * nothing at run time.
+   */
+  stickTable?: (name: string) => TableRef | undefined;
 }
 
 /** What a keyword's validation sees while compiling. */

@@ -13,6 +13,8 @@
 // evaluating a condition allocates nothing for ints, bools and addresses, and
 // only the strings a fetch or converter genuinely builds.
 
+import type { StickCounters } from '../stick/index.ts';
+
 /** Sample types, numbered like HAProxy's SMP_T_* (used as indexes in the cast matrix). */
 export const SMP_ANY = 0;
 export const SMP_BOOL = 1;
@@ -48,6 +50,14 @@ export class Sample {
   // fetch for every value it has (all occurrences of a header...); the fetch
   // sets `notLast` while more may follow and keeps its cursor here.
   notLast = false;
+  /**
+   * Set by a fetch over data still arriving (req.len, req.payload, a TLS
+   * ClientHello, an HTTP head in a TCP buffer) when its answer, or its
+   * absence, could change with more bytes: content rules then wait for the
+   * inspect-delay instead of deciding (HAProxy's SMP_F_MAY_CHANGE). Fetches
+   * set it only while ctx.requestMayGrow() is true.
+   */
+  mayChange = false;
   i0 = 0;
   i1 = 0;
   i2 = 0;
@@ -56,6 +66,7 @@ export class Sample {
   reset(): void {
     this.type = SMP_ANY;
     this.notLast = false;
+    this.mayChange = false;
     this.i0 = 0;
     this.i1 = 0;
     this.i2 = 0;
@@ -124,6 +135,8 @@ export interface SampleContext {
   ssl(): boolean;
   /** SNI sent by a TLS client; undefined without TLS or SNI. */
   sni(): string | undefined;
+  /** The client connection's TLS facts (ssl_fc_*, ssl_c_*, ssl_f_*); undefined without TLS. */
+  clientTls(): ClientTlsFacts | undefined;
 
   // ---- HTTP request (undefined when there is none: tcp mode, or not parsed yet)
   /** True while response rules run: `hdr()` and `cookie()` then read the response. */
@@ -141,6 +154,20 @@ export interface SampleContext {
   requestLength(): number;
   /** First request on this client connection. */
   firstRequest(): boolean;
+  /**
+   * The raw request bytes buffered and not forwarded yet, for fetches that
+   * read the byte stream (req.payload, TLS ClientHello fetches): what a TCP
+   * session holds while its content rules inspect it. Undefined in HTTP
+   * mode (the request is parsed there) and once the data has been forwarded.
+   */
+  requestPayload(): Buffer | undefined;
+  /**
+   * True while content inspection may still receive request bytes before
+   * its rules must decide (inspect-delay running, buffer not full, client
+   * still sending). A fetch whose result could change with more bytes then
+   * sets smp.mayChange.
+   */
+  requestMayGrow(): boolean;
 
   // ---- HTTP response (undefined / 0 before one)
   status(): number;
@@ -170,4 +197,49 @@ export interface SampleContext {
    * "proc.z"); false when unset.
    */
   getVar(name: string, out: Sample): boolean;
+
+  // ---- stick tables (optional: contexts without sessions track nothing)
+  /** The session's stick counters (track-sc0..2); null when it tracks nothing. */
+  stickCounters?(): StickCounters | null;
+}
+
+/**
+ * A TLS connection terminated here, as the ssl_fc_* / ssl_c_* / ssl_f_*
+ * fetches read it. Implementations compute each answer when asked.
+ */
+export interface ClientTlsFacts {
+  /** "TLSv1.3", "TLSv1.2"... */
+  protocol(): string;
+  /** The cipher's OpenSSL name ("TLS_AES_256_GCM_SHA384", "ECDHE-RSA-AES128-GCM-SHA256"). */
+  cipher(): string;
+  /** Symmetric key size of the cipher, in bits. */
+  cipherBits(): number;
+  /** The protocol ALPN chose; undefined when none was. */
+  alpn(): string | undefined;
+  /** The session was resumed (session cache or ticket). */
+  resumed(): boolean;
+  /** X509_V_* result of verifying the client certificate (0: OK or none). */
+  verifyResult(): number;
+  /** The certificate the client presented (ssl_c_*), null when none. */
+  peerCertificate(): CertificateView | null;
+  /** The certificate this side presented (ssl_f_*), null when unknown. */
+  localCertificate(): CertificateView | null;
+}
+
+/** One X.509 certificate as fetches read it. */
+export interface CertificateView {
+  /** Distinguished names as [attribute, value] pairs in certificate order ("CN", "example.com"). */
+  readonly subject: ReadonlyArray<readonly [string, string]>;
+  readonly issuer: ReadonlyArray<readonly [string, string]>;
+  /** The serial number's bytes. */
+  readonly serial: Buffer;
+  /** Validity as ASN.1 time text, HAProxy's YYMMDDhhmmssZ (or YYYYMMDDhhmmssZ after 2049). */
+  readonly notBefore: string;
+  readonly notAfter: string;
+  readonly sha1: Buffer;
+  readonly der: Buffer;
+  /** X.509 version (3 for v3). */
+  readonly version: number;
+  /** Key algorithm as HAProxy names it ("rsaEncryption", "id-ecPublicKey"). */
+  readonly keyAlg: string;
 }

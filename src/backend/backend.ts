@@ -5,7 +5,10 @@
 
 import type { Backend as BackendConfig, HashType } from '../config/index.ts';
 import { createBalancer, type Balancer, type PickInput } from '../lb/index.ts';
-import type { HttpRule } from '../rules/index.ts';
+import type { HttpRule, TcpRule } from '../rules/index.ts';
+import type { Condition } from '../acl/index.ts';
+import { CookiePersistence } from '../persist/index.ts';
+import type { StickRules } from '../stick/index.ts';
 import { PendingQueue, QueueNode, type Waiter } from './queue.ts';
 import { RuntimeServer } from './server.ts';
 
@@ -24,6 +27,19 @@ export interface BackendRules {
   readonly request: readonly HttpRule[];
   readonly response: readonly HttpRule[];
   readonly afterResponse: readonly HttpRule[];
+  /** tcp-request content rules run once the backend is chosen, with this backend's inspect-delay (ms). */
+  readonly tcpContent: readonly TcpRule[];
+  readonly inspectDelay: number;
+  /** `stick` rules (server persistence through stick tables); null when there are none. */
+  readonly stick: StickRules | null;
+  /** force-persist / ignore-persist lines: the first whose condition holds decides. */
+  readonly persist: readonly PersistRule[];
+}
+
+/** `force-persist if COND` (force) or `ignore-persist if COND`. */
+export interface PersistRule {
+  readonly force: boolean;
+  readonly cond: Condition;
 }
 
 export type RetryDecision = { kind: 'give-up' } | { kind: 'redispatch' } | { kind: 'retry'; delay: number };
@@ -43,6 +59,10 @@ export class RuntimeBackend {
   readonly timeouts: BackendTimeouts;
   readonly retries: number;
   readonly redispatch: boolean;
+  /** `cookie NAME ...` persistence, or null. */
+  readonly cookie: CookiePersistence<RuntimeServer> | null;
+  /** `option persist`: a cookie naming a stopped server still goes there (then redispatch). */
+  readonly persist: boolean;
   /** first, roundrobin, static-rr: new requests join a non-empty queue rather than overtake it (HAProxy). */
   private readonly fifo: boolean;
   // counters
@@ -87,6 +107,8 @@ export class RuntimeBackend {
     };
     this.retries = cfg.retries ?? 3;
     this.redispatch = cfg.options.redispatch === true;
+    this.cookie = cfg.cookie !== undefined && this.mode === 'http' ? new CookiePersistence(cfg.cookie, this.servers) : null;
+    this.persist = cfg.options.persist === true;
   }
 
   /** Number of usable servers (HAProxy's nbsrv). */

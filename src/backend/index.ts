@@ -2,7 +2,7 @@
 // and slot assignment through the balancers.
 
 export { RuntimeBackend } from './backend.ts';
-export type { BackendTimeouts, RetryDecision } from './backend.ts';
+export type { BackendTimeouts, RetryDecision, PersistRule } from './backend.ts';
 export { RuntimeServer } from './server.ts';
 export type { AdminState } from './server.ts';
 export { QueueNode } from './queue.ts';

@@ -26,6 +26,8 @@ export class RuntimeServer implements LbServer {
   maxqueue: number;
   /** Health as the checks say (true without checks). */
   checkUp = true;
+  /** `cookie VALUE`: what a persistence cookie says to come back here. */
+  readonly cookie: string | undefined;
   admin: AdminState;
   /** Idle server connections for HTTP reuse, most recent last (owned by the proxy layer). */
   readonly idle: Array<{ destroy(): void }> = [];
@@ -38,6 +40,8 @@ export class RuntimeServer implements LbServer {
   redispatches = 0;
   bytesIn = 0;
   bytesOut = 0;
+  /** HTTP responses by class (1xx..5xx, other), the server's hrsp_* stats. */
+  readonly responses = [0, 0, 0, 0, 0, 0];
   lastChange = Date.now();
   downTransitions = 0;
 
@@ -51,6 +55,7 @@ export class RuntimeServer implements LbServer {
     this.weight = this.configuredWeight;
     this.maxconn = cfg.maxconn ?? 0;
     this.maxqueue = cfg.maxqueue ?? 0;
+    this.cookie = cfg.cookie;
     this.admin = cfg.disabled ? 'maint' : 'ready';
     if (cfg.address.kind !== 'inet') throw new Error(`server ${backendName}/${cfg.name}: only inet addresses are supported`);
     this.host = cfg.address.host;
@@ -64,6 +69,11 @@ export class RuntimeServer implements LbServer {
     const before = this.usable;
     this.usable = this.checkUp && this.admin === 'ready' && this.weight > 0;
     return before !== this.usable;
+  }
+
+  /** Not stopped (UP, or draining): a persistence cookie may still lead here. */
+  get running(): boolean {
+    return this.checkUp && this.admin !== 'maint';
   }
 
   /** True when this server cannot take one more concurrent request. */

@@ -7,6 +7,7 @@ import type { Directive } from './directive.ts';
 import { parseAddress } from './address.ts';
 import { BIND_PARAMS, IGNORED_BIND_PARAMS, SOCKET_BIND_PARAMS, UNSUPPORTED_BIND_PARAMS } from './keywords.ts';
 import { suggestion } from './suggest.ts';
+import { applyBindVerify, applyTlsWord, TLS_COMMON_WORDS } from './tls.ts';
 
 /** A range this long is almost certainly a typo. */
 const MAX_RANGE = 4096;
@@ -98,9 +99,54 @@ export function parseBindLine(d: Directive): Bind[] | undefined {
       case 'interface':
         params.interface = v!;
         break;
+      case 'accept-proxy':
+        params.acceptProxy = true;
+        break;
+      case 'mode':
+        if (!/^[0-7]{1,4}$/.test(v!)) {
+          d.error(CfgCode.BAD_VALUE, `bind: 'mode' expects an octal mode like 660, not '${v}'`);
+          ok = false;
+        } else params.socketMode = parseInt(v!, 8);
+        break;
+      case 'user':
+        params.socketUser = v!;
+        break;
+      case 'group':
+        params.socketGroup = v!;
+        break;
+      case 'uid':
+      case 'gid': {
+        const n = d.intValue(v!, `bind '${p}'`, 0, 4_294_967_294);
+        if (n === undefined) ok = false;
+        else if (p === 'uid') params.socketUid = n;
+        else params.socketGid = n;
+        break;
+      }
+      case 'ssl':
+        params.ssl = true;
+        break;
+      default: {
+        // TLS settings: kept even without `ssl` (HAProxy loads the certificates either way).
+        const tls = (params.tls ??= { certs: [] });
+        let err: string | undefined;
+        if (p === 'crt' || p === 'crt-list') tls.certs.push({ kind: p, path: v! });
+        else if (p === 'verify') err = applyBindVerify(v, tls);
+        else if (p === 'strict-sni') tls.strictSni = true;
+        else if (p === 'prefer-client-ciphers') tls.preferClientCiphers = true;
+        else if (p === 'tls-ticket-keys') tls.ticketKeysFile = v!;
+        else if (TLS_COMMON_WORDS[p] !== undefined) err = applyTlsWord(p, v, tls);
+        if (err !== undefined) {
+          d.error(CfgCode.BAD_VALUE, `bind: ${err}`);
+          ok = false;
+        }
+      }
     }
     i += 1 + argc;
   }
   if (!ok) return undefined;
-  return binds.map((b) => ({ ...b, ...params }));
+  const unix = binds.some((b) => b.address.kind === 'unix');
+  if (!unix && (params.socketMode !== undefined || params.socketUser !== undefined || params.socketGroup !== undefined || params.socketUid !== undefined || params.socketGid !== undefined)) {
+    d.warn(CfgCode.IGNORED, "bind: 'mode', 'user', 'group', 'uid' and 'gid' only apply to UNIX socket listeners; ignored");
+  }
+  return binds.map((b) => ({ ...b, ...params, ...(params.tls !== undefined ? { tls: { ...params.tls, certs: [...params.tls.certs] } } : {}) }));
 }

@@ -14,6 +14,11 @@ import type {
   AclLine,
   HttpRuleLine,
   StatsSettings,
+  TcpRuleLine,
+  CaptureLine,
+  PersistRuleLine,
+  StickRuleLine,
+  StickTableConfig,
   UseBackendRule,
 } from './model.ts';
 import type { Capability } from './keywords.ts';
@@ -57,6 +62,13 @@ export interface ProxyDraft {
   useBackends: UseBackendRule[];
   acls: AclLine[];
   httpRules: HttpRuleLine[];
+  tcpRules: TcpRuleLine[];
+  inspectDelay?: number;
+  captures: CaptureLine[];
+  persistRules: PersistRuleLine[];
+  /** `stick-table` (named after the proxy) and `stick` lines. */
+  stickTable?: StickTableConfig;
+  stickRules?: StickRuleLine[];
   stats?: StatsSettings;
   id?: number;
   description?: string;

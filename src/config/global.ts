@@ -9,6 +9,7 @@ import { parseLogTarget } from './log.ts';
 import { parseAddress } from './address.ts';
 import { GLOBAL_KEYWORDS, REMOVED_GLOBAL_KEYWORDS } from './keywords.ts';
 import { suggestion } from './suggest.ts';
+import { applyTlsWord, DEFAULT_OPTION_WORDS } from './tls.ts';
 
 export function emptyGlobal(): GlobalSection {
   return { logs: [], statsSockets: [], tune: {} };
@@ -155,6 +156,62 @@ export function parseGlobalLine(d: Directive, st: GlobalState): void {
     case 'stats':
       parseGlobalStats(d, st);
       return;
+    case 'ca-base':
+    case 'crt-base':
+      if (!d.need(1, kw, 'a directory') || !d.noMoreThan(1, kw)) return;
+      if (kw === 'ca-base') g.caBase = d.arg(1)!;
+      else g.crtBase = d.arg(1)!;
+      return;
+    case 'ssl-default-bind-ciphers':
+    case 'ssl-default-bind-ciphersuites':
+    case 'ssl-default-bind-curves':
+    case 'ssl-default-server-ciphers':
+    case 'ssl-default-server-ciphersuites': {
+      if (!d.need(1, kw, 'a colon-separated list') || !d.noMoreThan(1, kw)) return;
+      const into = kw.startsWith('ssl-default-bind-') ? (g.sslDefaultBind ??= {}) : (g.sslDefaultServer ??= {});
+      const word = kw.slice(kw.lastIndexOf('-') + 1);
+      const err = applyTlsWord(word, d.arg(1), into);
+      if (err !== undefined) d.error(CfgCode.BAD_VALUE, `'${kw}': ${err}`);
+      return;
+    }
+    case 'ssl-default-bind-options':
+    case 'ssl-default-server-options': {
+      const into = kw === 'ssl-default-bind-options' ? (g.sslDefaultBind ??= {}) : (g.sslDefaultServer ??= {});
+      for (let i = 1; i < d.length; i++) {
+        const w = d.arg(i)!;
+        const argc = DEFAULT_OPTION_WORDS[w];
+        if (argc === undefined || (w === 'prefer-client-ciphers' && kw !== 'ssl-default-bind-options')) {
+          d.error(CfgCode.UNKNOWN_KEYWORD, `'${kw}': unknown option '${w}'${suggestion(w, Object.keys(DEFAULT_OPTION_WORDS))}`);
+          return;
+        }
+        if (w === 'prefer-client-ciphers') g.sslDefaultBind!.preferClientCiphers = true;
+        else {
+          const err = applyTlsWord(w, d.arg(i + 1), into);
+          if (err !== undefined) {
+            d.error(CfgCode.BAD_VALUE, `'${kw}': ${err}`);
+            return;
+          }
+        }
+        i += argc;
+      }
+      return;
+    }
+    case 'ssl-server-verify': {
+      const v = d.arg(1);
+      if ((v === 'none' || v === 'required') && d.noMoreThan(1, kw)) g.sslServerVerify = v;
+      else if (v !== 'none' && v !== 'required') d.error(CfgCode.BAD_VALUE, `'ssl-server-verify' expects none or required${v !== undefined ? `, not '${v}'` : ''}`);
+      return;
+    }
+    case 'tune.ssl.cachesize': {
+      const v = d.int(1, kw, 0, 2_147_483_647);
+      if (v !== undefined && d.noMoreThan(1, kw)) g.sslCacheSize = v;
+      return;
+    }
+    case 'tune.ssl.lifetime': {
+      const v = d.time(1, kw, 's');
+      if (v !== undefined && d.noMoreThan(1, kw)) g.sslLifetime = v;
+      return;
+    }
   }
 }
 

@@ -19,6 +19,7 @@ export { loadConfig, expandConfigPaths, isConfigFileName } from './load.ts';
 export { suggestion, didYouMean } from './suggest.ts';
 export { parseSources, type ParseOptions, type ParseResult, type SourceText } from './parser.ts';
 export type { ConditionEvaluator } from './conditional.ts';
+export { applyTlsWord, applyBindVerify, tlsVersionRange, TLS_VERSIONS, CRT_LIST_WORDS } from './tls.ts';
 
 /** Parses one configuration text; `file` is the name used in diagnostics. */
 export function parseConfigText(text: string, file: string, opts: ParseOptions): ParseResult {

@@ -9,12 +9,14 @@
 import type { CheckProtocol, LogTarget, ProxyOptions, ProxySettings, Timeouts } from './model.ts';
 import { CfgCode, type DiagnosticList } from './diagnostics.ts';
 import { capabilities, describe, emptySettings, type ProxyDraft } from './draft.ts';
+import { inheritCompression } from './compression.ts';
+import { inheritEmailAlert } from './mailers.ts';
 
 const FE_TIMEOUTS: ReadonlyArray<keyof Timeouts> = ['client', 'clientFin', 'httpRequest', 'httpKeepAlive'];
 const BE_TIMEOUTS: ReadonlyArray<keyof Timeouts> = ['connect', 'server', 'serverFin', 'check', 'queue', 'tunnel', 'httpRequest', 'httpKeepAlive'];
 
 const FE_OPTIONS: ReadonlyArray<keyof ProxyOptions> = ['clitcpka', 'dontlognull'];
-const BE_OPTIONS: ReadonlyArray<keyof ProxyOptions> = ['abortonclose', 'allbackups', 'redispatch', 'logHealthChecks', 'srvtcpka'];
+const BE_OPTIONS: ReadonlyArray<keyof ProxyOptions> = ['abortonclose', 'allbackups', 'redispatch', 'logHealthChecks', 'srvtcpka', 'persist'];
 const ANY_OPTIONS: ReadonlyArray<keyof ProxyOptions> = ['forwardfor', 'httpServerClose', 'httpclose', 'httpKeepAlive', 'httpBufferRequest'];
 
 /** Effective settings of a draft (memoized for defaults sections, which others inherit from). */
@@ -51,6 +53,13 @@ function merge(inh: ProxySettings, draft: ProxyDraft, diags: DiagnosticList): Pr
     set('check', resolveCheck(inh.check, draft, diags));
   }
   set('httpReuse', own.httpReuse ?? inh.httpReuse);
+  set('compression', inheritCompression(inh.compression, own.compression));
+  set('emailAlert', inheritEmailAlert(inh.emailAlert, own.emailAlert));
+  if (be) set('cookie', own.cookie ?? inh.cookie);
+  // errorfile / http-error lines add to the inherited ones; the last line for a status wins.
+  if (own.errorReplies !== undefined || inh.errorReplies !== undefined) {
+    out.errorReplies = [...(inh.errorReplies ?? []), ...(own.errorReplies ?? [])];
+  }
   set('logTag', own.logTag ?? inh.logTag);
 
   const opts = out.options as Record<string, unknown>;

@@ -83,6 +83,8 @@ export interface ProxyOptions {
   dontlognull?: boolean;
   logHealthChecks?: boolean;
   allbackups?: boolean;
+  /** `option persist`: a cookie naming a DOWN server still goes to it. */
+  persist?: boolean;
   /** `option abortonclose` */
   abortonclose?: boolean;
   /** `option http-buffer-request`: recognised, no-op (bodies are streamed). */
@@ -164,11 +166,71 @@ export interface ServerParams {
   agentSend?: string;
   /** `slowstart T` */
   slowstart?: number;
-  /** `send-proxy`, `send-proxy-v2` (a later issue; parsed now and refused as not supported yet). */
   observe?: 'layer4' | 'layer7';
   onError?: 'fastinter' | 'fail-check' | 'sudden-death' | 'mark-down';
   errorLimit?: number;
   id?: number;
+  /** TLS to the server (`ssl` and its settings); `no-ssl` sets enabled false. */
+  ssl?: ServerTls;
+  /** `check-ssl` / `no-check-ssl`: health checks over TLS even without `ssl`. */
+  checkSsl?: boolean;
+  /** `check-sni NAME`, `check-alpn LIST`: for TLS health checks. */
+  checkSni?: string;
+  checkAlpn?: string[];
+  /** `send-proxy` (1) / `send-proxy-v2` (2); 0 after `no-send-proxy`. */
+  sendProxy?: 0 | 1 | 2;
+  /** `check-send-proxy`: health checks send the PROXY header too. */
+  checkSendProxy?: boolean;
+}
+
+/** TLS protocol versions, as HAProxy writes them in ssl-min-ver / ssl-max-ver. */
+export type TlsVersion = 'SSLv3' | 'TLSv1.0' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3';
+
+/**
+ * TLS settings written on a bind line, a crt-list entry, a server line or
+ * `ssl-default-*-options`; undefined = not set here (the global defaults,
+ * then Node's, apply).
+ */
+export interface TlsSettings {
+  ciphers?: string;
+  ciphersuites?: string;
+  /** `curves` (or `ecdhe`, a single curve): a colon-separated list. */
+  curves?: string;
+  minVer?: TlsVersion;
+  maxVer?: TlsVersion;
+  /** `no-tlsv10`... and `force-*` (which switch every other version off). */
+  noVersions?: TlsVersion[];
+  noTlsTickets?: boolean;
+  alpn?: string[];
+  caFile?: string;
+  crlFile?: string;
+}
+
+export interface ServerTls extends TlsSettings {
+  /** `ssl` / `no-ssl`; the other settings may come from default-server without it. */
+  enabled?: boolean;
+  /** `verify none|required`; undefined = `ssl-server-verify` (required by default). */
+  verify?: 'none' | 'required';
+  /** `sni EXPR`: a sample expression, compiled with the backend's rules. */
+  sni?: string;
+  /** `crt FILE`: the client certificate (combined PEM). */
+  crt?: string;
+  /** `verifyhost NAME`; `no-verifyhost` sets ''. */
+  verifyhost?: string;
+  /** `no-ssl-reuse`: no TLS session resumption towards this server. */
+  noSslReuse?: boolean;
+}
+
+/** A bind line's TLS settings (`ssl` and what goes with it). */
+export interface BindTls extends TlsSettings {
+  /** `crt` and `crt-list` in the order written: the first certificate loaded is the default one. */
+  certs: Array<{ kind: 'crt' | 'crt-list'; path: string }>;
+  /** `verify none|optional|required` (client certificates). */
+  verify?: 'none' | 'optional' | 'required';
+  strictSni?: boolean;
+  preferClientCiphers?: boolean;
+  /** `tls-ticket-keys FILE` */
+  ticketKeysFile?: string;
 }
 
 export interface Server extends ServerParams {
@@ -191,6 +253,18 @@ export interface Bind {
   /** `transparent`, `defer-accept`, `tfo`, `interface`: accepted where Node can honour them. */
   interface?: string;
   reusePort?: boolean;
+  /** `ssl`: TLS is terminated on this listener. */
+  ssl?: boolean;
+  /** TLS settings (present as soon as one TLS keyword is written, even without `ssl`). */
+  tls?: BindTls;
+  /** `accept-proxy`: every connection starts with a PROXY protocol header (v1 or v2). */
+  acceptProxy?: boolean;
+  /** UNIX socket listeners: `mode` (octal), `user`, `group`, `uid`, `gid`. */
+  socketMode?: number;
+  socketUser?: string;
+  socketGroup?: string;
+  socketUid?: number;
+  socketGid?: number;
 }
 
 /** What every proxy-like section (defaults, frontend, backend, listen) may set. */
@@ -217,6 +291,51 @@ export interface ProxySettings {
   httpReuse?: 'never' | 'safe' | 'aggressive' | 'always';
   /** Added: proxy-wide `backlog N` (frontend side), the listen() backlog of binds that set none. */
   backlog?: number;
+  /** `compression algo|type|offload` lines (own, then inherited from defaults as HAProxy copies them). */
+  compression?: CompressionSettings;
+  /** `cookie NAME ...` (backend side; inherited from defaults). */
+  cookie?: CookieSettings;
+  /** errorfile / errorloc / http-error lines: the inherited ones first, then the section's (a later line for a status wins). */
+  errorReplies?: ErrorReplyLine[];
+  /** `email-alert ...` lines (own, over the defaults section's, field by field). */
+  emailAlert?: EmailAlertSettings;
+}
+
+/** `email-alert mailers|from|to|level|myhostname`: server state changes mailed over SMTP. */
+export interface EmailAlertSettings {
+  /** The first email-alert line of the section. */
+  pos: SourcePos;
+  mailers?: { pos: SourcePos; name: string };
+  from?: string;
+  to?: string;
+  /** Changes at this syslog level or more severe are mailed; HAProxy's default is `alert`. */
+  level?: 'emerg' | 'alert' | 'crit' | 'err' | 'warning' | 'notice' | 'info' | 'debug';
+  /** The name said in HELO; default: the host's name. */
+  myhostname?: string;
+}
+
+/** `mailers NAME`: the SMTP servers alerts are sent to (each of them gets every alert). */
+export interface MailersSection {
+  pos: SourcePos;
+  name: string;
+  mailers: Array<{ pos: SourcePos; name: string; address: Address }>;
+  /** `timeout mail`, ms (default 10 s): the whole SMTP exchange must fit in it. */
+  timeoutMail: number;
+}
+
+/** A content coding `compression algo` may name (`br` is Hawser's addition: HAProxy 2.6 has no brotli). */
+export type CompressionAlgo = 'identity' | 'gzip' | 'deflate' | 'raw-deflate' | 'br';
+
+export interface CompressionSettings {
+  pos: SourcePos;
+  /** In configuration order, inherited first; HAProxy tries them last-written first (`*` picks the last). */
+  algos: CompressionAlgo[];
+  /** MIME type prefixes (`compression type`); empty: any type but multipart. */
+  types: string[];
+  /** `compression offload`: Accept-Encoding is removed before the server sees it (ignored in defaults). */
+  offload: boolean;
+  /** Added (HAProxy 3.2's `compression minsize-res`): responses of a known length below this stay as they are. */
+  minsizeRes?: number;
 }
 
 export interface DefaultsSection extends ProxySettings {
@@ -246,6 +365,116 @@ export interface HttpRuleLine {
   words: string[];
 }
 
+/** A `tcp-request connection|session|content` line, kept as words for src/rules. */
+export interface TcpRuleLine {
+  pos: SourcePos;
+  set: 'connection' | 'session' | 'content';
+  /** The words after the rule set: action, arguments, condition. */
+  words: string[];
+}
+
+/**
+ * `capture request|response header NAME len N` (kind header),
+ * `declare capture request|response len N` (declare, name ''), and
+ * `capture cookie NAME len N` (cookie, direction request).
+ */
+export interface CaptureLine {
+  pos: SourcePos;
+  kind: 'header' | 'declare' | 'cookie';
+  direction: 'request' | 'response';
+  name: string;
+  len: number;
+}
+
+/** `cookie NAME [rewrite|insert|prefix] [indirect] [nocache] ...`: cookie persistence of a backend. */
+export interface CookieSettings {
+  pos: SourcePos;
+  name: string;
+  /** `passive` when none of rewrite/insert/prefix is given: the cookie is only read. */
+  mode: 'insert' | 'rewrite' | 'prefix' | 'passive';
+  indirect: boolean;
+  nocache: boolean;
+  postonly: boolean;
+  preserve: boolean;
+  httponly: boolean;
+  secure: boolean;
+  /** `domain D` (several allowed). */
+  domains: string[];
+  /** `maxidle`, `maxlife`: seconds (0: none). */
+  maxidle: number;
+  maxlife: number;
+  /** `attr VALUE` (several allowed). */
+  attrs: string[];
+  /** `dynamic`: accepted, not supported (refused at validation). */
+  dynamic: boolean;
+}
+
+/** A stick table key type (`stick-table type ...`). */
+export type StickKeyType = 'ip' | 'ipv6' | 'integer' | 'string' | 'binary';
+
+/** `stick-table ...` in a frontend, backend or listen (named after the proxy), or `table NAME ...` in a peers section (named PEERS/NAME). */
+export interface StickTableConfig {
+  pos: SourcePos;
+  /** The name rules and the runtime API use: the proxy's, or `PEERS/NAME`. */
+  name: string;
+  type: StickKeyType;
+  /** Key length in bytes for string and binary keys (HAProxy's default 32). */
+  len: number;
+  /** Maximum number of entries. */
+  size: number;
+  /** ms an entry lives after its last update; 0: entries never expire. */
+  expire: number;
+  nopurge: boolean;
+  /** The peers section that replicates it (`peers NAME`, or the section a `table` line is in). */
+  peers?: string;
+  /** `store` data types as written, one per item, checked ("http_req_rate(10s)", "gpc(3)"). */
+  store: string[];
+}
+
+/** `stick on|match|store-request|store-response PATTERN [table NAME] [if|unless COND]` (backend side). */
+export interface StickRuleLine {
+  pos: SourcePos;
+  kind: 'on' | 'match' | 'store-request' | 'store-response';
+  /** The sample expression giving the key. */
+  pattern: string;
+  /** `table NAME`; the proxy's own table when absent. */
+  table?: string;
+  /** `if`/`unless` and the condition's words. */
+  condition?: string[];
+}
+
+/** `force-persist` / `ignore-persist` with its condition words (from `if`/`unless`). */
+export interface PersistRuleLine {
+  pos: SourcePos;
+  kind: 'force' | 'ignore';
+  words: string[];
+}
+
+/** `errorfile`, `errorloc`, `errorloc302`, `errorloc303` and `http-error` lines (the words after the keyword). */
+export interface ErrorReplyLine {
+  pos: SourcePos;
+  keyword: 'errorfile' | 'errorloc' | 'errorloc302' | 'errorloc303' | 'http-error';
+  status: number;
+  words: string[];
+}
+
+/** A `userlist NAME` section: users with crypted or clear passwords, and groups. */
+export interface Userlist {
+  pos: SourcePos;
+  name: string;
+  users: Map<string, UserlistUser>;
+  groups: Map<string, { pos: SourcePos; name: string; users: string[] }>;
+}
+
+export interface UserlistUser {
+  pos: SourcePos;
+  name: string;
+  /** A crypt(3) hash, or the clear text with `insecure`. */
+  password: string;
+  insecure: boolean;
+  groups: string[];
+}
+
 export interface ProxyBase extends ProxySettings {
   pos: SourcePos;
   name: string;
@@ -260,6 +489,17 @@ export interface ProxyBase extends ProxySettings {
   httpRules: HttpRuleLine[];
   /** `stats ...` lines (the stats page); own or inherited from defaults. */
   stats?: StatsSettings;
+  /** `tcp-request connection|session|content` lines in file order, and `tcp-request inspect-delay` (ms). */
+  tcpRules: TcpRuleLine[];
+  inspectDelay?: number;
+  /** `capture ...` and `declare capture` lines in file order. */
+  captures: CaptureLine[];
+  /** `force-persist` / `ignore-persist` lines in file order. */
+  persistRules: PersistRuleLine[];
+  /** `stick-table ...`: this proxy's table (named after it). */
+  stickTable?: StickTableConfig;
+  /** `stick ...` lines in file order (backend side). */
+  stickRules?: StickRuleLine[];
 }
 
 /** The stats page of a proxy: any `stats` line but `stats disable` enables it, as in HAProxy. */
@@ -335,6 +575,18 @@ export interface GlobalSection {
   logTag?: string;
   /** Added: `spread-checks PERCENT` (0-50), randomness added to check intervals. */
   spreadChecks?: number;
+  /** `ssl-default-bind-ciphers`, `-ciphersuites`, `-curves`, `-options`: what bind lines use when they set nothing. */
+  sslDefaultBind?: TlsSettings & { preferClientCiphers?: boolean };
+  /** `ssl-default-server-ciphers`, `-ciphersuites`, `-options`. */
+  sslDefaultServer?: TlsSettings;
+  /** `ssl-server-verify none|required` (default required). */
+  sslServerVerify?: 'none' | 'required';
+  /** `ca-base DIR`, `crt-base DIR`: where relative ca-file / crt paths are looked for. */
+  caBase?: string;
+  crtBase?: string;
+  /** `tune.ssl.cachesize` (sessions, default 20000) and `tune.ssl.lifetime` (ms, default 300 s). */
+  sslCacheSize?: number;
+  sslLifetime?: number;
 }
 
 export interface StatsSocket {
@@ -352,11 +604,29 @@ export interface StatsSocket {
 export interface PeersSection {
   pos: SourcePos;
   name: string;
-  peers: Array<{ pos: SourcePos; name: string; address: Address }>;
-  bind?: { pos: SourcePos; address: Address };
+  /** `tls`: from the line's own `ssl`, `crt`, `ca-file`, `verify` (over `default-server`'s). */
+  peers: Array<{ pos: SourcePos; name: string; address: Address; tls?: PeersTls }>;
+  bind?: { pos: SourcePos; address: Address; tls?: PeersTls };
   disabled?: boolean;
   /** Added: the name of the peer that is this node (localpeer / -L), when one matches. */
   local?: string;
+  /** Added: `secret STRING` or `secret-file PATH`: peers prove they share it (HMAC challenge). */
+  secret?: { pos: SourcePos; text?: string; file?: string };
+  /** `default-server` TLS settings, for peers lines that set none of their own. */
+  defaultServer?: PeersTls;
+  /** `table NAME type ...` lines: stick tables named `PEERS/NAME`, replicated by this section. */
+  tables?: StickTableConfig[];
+}
+
+/** TLS of a peers session: `ssl crt FILE ca-file FILE verify none|optional|required`. */
+export interface PeersTls {
+  pos: SourcePos;
+  /** `ssl` (true) or `no-ssl` (false); unset: not written. */
+  ssl?: boolean;
+  /** Combined PEM: certificate and key. */
+  crt?: string;
+  caFile?: string;
+  verify?: 'none' | 'optional' | 'required';
 }
 
 /** `vrrp NAME` sections: validated now, behaviour in the VRRP issue. */
@@ -374,6 +644,22 @@ export interface VrrpSection {
   entries: Array<{ pos: SourcePos; keyword: string; args: string[] }>;
 }
 
+/** `cache NAME` sections: HAProxy's small-object RAM cache, used with `http-request cache-use` / `http-response cache-store`. */
+export interface CacheSection {
+  pos: SourcePos;
+  name: string;
+  /** `total-max-size`, in bytes (megabytes in the file). */
+  totalMaxSize: number;
+  /** `max-object-size` in bytes; default a 256th of totalMaxSize. */
+  maxObjectSize: number;
+  /** `max-age` in seconds (default 60): no object is kept longer. */
+  maxAge: number;
+  /** `process-vary on|off` (default off: a response with Vary is never stored). */
+  processVary: boolean;
+  /** `max-secondary-entries` (default 10): variants kept per URL when Vary is processed. */
+  maxSecondaryEntries: number;
+}
+
 export interface Config {
   /** Every file read, in order. */
   files: string[];
@@ -383,6 +669,11 @@ export interface Config {
   backends: Map<string, Backend>;
   peers: Map<string, PeersSection>;
   vrrp: Map<string, VrrpSection>;
+  caches: Map<string, CacheSection>;
+  /** `userlist NAME` sections. */
+  userlists: Map<string, Userlist>;
+  /** `mailers NAME` sections. */
+  mailers: Map<string, MailersSection>;
   /** Added: the environment after setenv/presetenv/unsetenv/resetenv, as HAProxy leaves it for child processes. */
   env?: Record<string, string>;
   /** Added: this node's name: global `localpeer`, else the caller's localName (-L or hostname). */

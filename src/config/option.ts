@@ -19,6 +19,7 @@ type BoolOption =
   | 'httpServerClose'
   | 'httpclose'
   | 'logHealthChecks'
+  | 'persist'
   | 'redispatch'
   | 'srvtcpka';
 
@@ -32,6 +33,7 @@ const BOOL_FIELDS: Readonly<Record<string, BoolOption>> = {
   'http-server-close': 'httpServerClose',
   httpclose: 'httpclose',
   'log-health-checks': 'logHealthChecks',
+  persist: 'persist',
   redispatch: 'redispatch',
   srvtcpka: 'srvtcpka',
 };

@@ -13,6 +13,9 @@ import { emptyGlobal, parseGlobalLine, type GlobalState } from './global.ts';
 import { parseProxyLine } from './proxy.ts';
 import { finishPeers, parsePeersLine, type PeersDraft } from './peers.ts';
 import { emptyVrrp, finishVrrp, parseVrrpLine, type VrrpDraft } from './vrrp.ts';
+import { finishCache, parseCacheLine, startCache, type CacheDraft } from './cache.ts';
+import { checkEmailAlerts, finishMailers, parseMailersLine, startMailers, type MailersDraft } from './mailers.ts';
+import { finishUserlist, parseUserlistLine, type UserlistDraft } from './userlist.ts';
 import { resolveSettings } from './inherit.ts';
 import { validateConfig } from './validate.ts';
 import { SECTIONS, UNSUPPORTED_SECTIONS } from './keywords.ts';
@@ -48,6 +51,9 @@ type Current =
   | { kind: 'proxy'; draft: ProxyDraft }
   | { kind: 'peers'; draft: PeersDraft }
   | { kind: 'vrrp'; draft: VrrpDraft }
+  | { kind: 'cache'; draft: CacheDraft }
+  | { kind: 'mailers'; draft: MailersDraft }
+  | { kind: 'userlist'; draft: UserlistDraft }
   | { kind: 'skip' };
 
 const ALL_SECTIONS: readonly string[] = [...SECTIONS, ...UNSUPPORTED_SECTIONS];
@@ -73,6 +79,9 @@ class ConfigParser {
   readonly #beNames = new Map<string, ProxyDraft>();
   readonly #peers = new Map<string, PeersDraft>();
   readonly #vrrp = new Map<string, VrrpDraft>();
+  readonly #caches = new Map<string, CacheDraft>();
+  readonly #mailers = new Map<string, MailersDraft>();
+  readonly #userlists = new Map<string, UserlistDraft>();
   /** Names of backend-side sections refused at their header line. */
   readonly #rejectedBackends = new Set<string>();
 
@@ -185,6 +194,15 @@ class ConfigParser {
         case 'vrrp':
           parseVrrpLine(d, current.draft);
           break;
+        case 'cache':
+          parseCacheLine(d, current.draft);
+          break;
+        case 'mailers':
+          parseMailersLine(d, current.draft);
+          break;
+        case 'userlist':
+          parseUserlistLine(d, current.draft);
+          break;
         case 'skip':
           break;
       }
@@ -231,6 +249,20 @@ class ConfigParser {
         return this.#startPeers(d);
       case 'vrrp':
         return this.#startVrrp(d);
+      case 'userlist':
+        return this.#startUserlist(d);
+      case 'mailers': {
+        const draft = startMailers(d, this.#mailers);
+        if (draft === undefined) return { kind: 'skip' };
+        if (draft.keep) this.#mailers.set(draft.section.name, draft);
+        return { kind: 'mailers', draft };
+      }
+      case 'cache': {
+        const draft = startCache(d, this.#caches);
+        if (draft === undefined) return { kind: 'skip' };
+        if (draft.keep) this.#caches.set(draft.name, draft);
+        return { kind: 'cache', draft };
+      }
     }
     return { kind: 'skip' };
   }
@@ -249,6 +281,9 @@ class ConfigParser {
       useBackends: [],
       acls: [],
       httpRules: [],
+      tcpRules: [],
+      captures: [],
+      persistRules: [],
       keep: true,
     };
     if (parent !== undefined) {
@@ -392,6 +427,19 @@ class ConfigParser {
     return { kind: 'peers', draft };
   }
 
+  #startUserlist(d: Directive): Current {
+    if (!d.need(1, 'userlist', 'a name') || !d.noMoreThan(1, 'userlist')) return { kind: 'skip' };
+    const name = d.arg(1)!;
+    const draft: UserlistDraft = { section: { pos: d.pos, name, users: new Map(), groups: new Map() }, keep: true };
+    const other = this.#userlists.get(name);
+    if (other !== undefined) {
+      d.error(CfgCode.DUPLICATE, `userlist '${name}' has the same name as another userlist declared at ${other.section.pos.file}:${other.section.pos.line}`);
+      draft.keep = false;
+    }
+    if (draft.keep) this.#userlists.set(name, draft);
+    return { kind: 'userlist', draft };
+  }
+
   #startVrrp(d: Directive): Current {
     if (!d.need(1, 'vrrp', 'a name') || !d.noMoreThan(1, 'vrrp')) return { kind: 'skip' };
     const name = d.arg(1)!;
@@ -421,6 +469,9 @@ class ConfigParser {
       backends: new Map(),
       peers: new Map(),
       vrrp: new Map(),
+      caches: new Map(),
+      mailers: new Map(),
+      userlists: new Map(),
       localName,
     };
 
@@ -445,10 +496,19 @@ class ConfigParser {
         name: draft.name,
         fromListen: draft.kind === 'listen',
       };
-      const extra: Pick<ProxyBase, 'defaultsFrom' | 'disabled' | 'id' | 'description' | 'acls' | 'httpRules' | 'stats'> = {
+      const extra: Pick<
+        ProxyBase,
+        'defaultsFrom' | 'disabled' | 'id' | 'description' | 'acls' | 'httpRules' | 'stats' | 'tcpRules' | 'inspectDelay' | 'captures' | 'persistRules' | 'stickTable' | 'stickRules'
+      > = {
         acls: draft.acls,
         httpRules: draft.httpRules,
+        tcpRules: draft.tcpRules,
+        captures: draft.captures,
+        persistRules: draft.persistRules,
       };
+      if (draft.inspectDelay !== undefined) extra.inspectDelay = draft.inspectDelay;
+      if (draft.stickTable !== undefined) extra.stickTable = draft.stickTable;
+      if (draft.stickRules !== undefined) extra.stickRules = draft.stickRules;
       if (draft.parent !== undefined) extra.defaultsFrom = draft.parent.name;
       const disabled = inheritedDisabled(draft);
       if (disabled !== undefined) extra.disabled = disabled;
@@ -473,6 +533,14 @@ class ConfigParser {
       }
     }
 
+    for (const u of this.#userlists.values()) {
+      finishUserlist(u, diags);
+      config.userlists.set(u.section.name, u.section);
+    }
+    for (const c of this.#caches.values()) {
+      const section = finishCache(c, diags);
+      if (section !== undefined) config.caches.set(section.name, section);
+    }
     for (const p of this.#peers.values()) {
       finishPeers(p, localName, diags);
       config.peers.set(p.section.name, p.section);
@@ -491,6 +559,11 @@ class ConfigParser {
       } else seenVrid.set(key, v.name);
     }
 
+    for (const m of this.#mailers.values()) {
+      const section = finishMailers(m, diags);
+      if (section !== undefined) config.mailers.set(section.name, section);
+    }
+    checkEmailAlerts(config, diags);
     validateConfig(config, { implicitDefault, rejectedBackends: this.#rejectedBackends }, diags);
 
     const env: Record<string, string> = {};

@@ -15,13 +15,20 @@ import {
 } from './keywords.ts';
 import { parseLogTarget } from './log.ts';
 import { parseBindLine } from './bind.ts';
-import { parseServerLine, parseServerParams } from './server.ts';
+import { mergeServerParams, parseServerLine, parseServerParams } from './server.ts';
 import { parseBalance, parseHashType } from './balance.ts';
 import { parseOption, setLogFormatSlot } from './option.ts';
 import { parseHttpCheck, parseTcpCheck } from './healthcheck.ts';
 import { suggestion } from './suggest.ts';
 import { parseStatsLine } from './stats.ts';
+import { parseCompression } from './compression.ts';
+import { parseTcpRequest } from './tcp-request.ts';
+import { parseCapture, parseDeclare } from './capture.ts';
+import { parseCookie, parsePersistRule } from './cookie.ts';
+import { parseErrorReply } from './error-replies.ts';
+import { parseStickRule, parseStickTable } from './stick-table.ts';
 import type { Timeouts } from './model.ts';
+import { parseEmailAlert } from './mailers.ts';
 
 const capName = (cap: Capability): string => (cap === 'fe' ? 'frontend' : 'backend');
 
@@ -208,8 +215,8 @@ export function parseProxyLine(d: Directive, draft: ProxyDraft): void {
     case 'default-server': {
       const params = {};
       if (parseServerParams(d, 1, params, `default-server in ${describe(draft)}`, true)) {
-        draft.defaultServer = { ...draft.defaultServer, ...params };
-        own.defaultServer = { ...own.defaultServer, ...params };
+        draft.defaultServer = mergeServerParams(draft.defaultServer, params);
+        own.defaultServer = mergeServerParams(own.defaultServer, params);
       }
       return;
     }
@@ -230,6 +237,50 @@ export function parseProxyLine(d: Directive, draft: ProxyDraft): void {
       return;
     case 'stats':
       parseStatsLine(d, draft);
+      return;
+    case 'email-alert':
+      parseEmailAlert(d, draft.own);
+      return;
+    case 'compression':
+      parseCompression(d, draft);
+      return;
+    case 'stick-table': {
+      const other = draft.stickTable;
+      if (other !== undefined) {
+        d.error(CfgCode.DUPLICATE, `stick-table name '${draft.name}' conflicts with table declared in ${describe(draft)} at ${other.pos.file}:${other.pos.line}.`);
+        return;
+      }
+      const t = parseStickTable(d, draft.name);
+      if (t !== undefined) draft.stickTable = t;
+      return;
+    }
+    case 'stick': {
+      const r = parseStickRule(d);
+      if (r !== undefined) (draft.stickRules ??= []).push(r);
+      return;
+    }
+    case 'tcp-request':
+      parseTcpRequest(d, draft);
+      return;
+    case 'capture':
+      parseCapture(d, draft);
+      return;
+    case 'declare':
+      parseDeclare(d, draft);
+      return;
+    case 'cookie':
+      parseCookie(d, draft);
+      return;
+    case 'force-persist':
+    case 'ignore-persist':
+      parsePersistRule(d, draft);
+      return;
+    case 'errorfile':
+    case 'errorloc':
+    case 'errorloc302':
+    case 'errorloc303':
+    case 'http-error':
+      parseErrorReply(d, draft);
       return;
   }
 }

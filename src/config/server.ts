@@ -9,6 +9,7 @@ import { badNameChar, type Directive } from './directive.ts';
 import { parseAddress, parseHostOnly } from './address.ts';
 import { SERVER_PARAMS, UNSUPPORTED_SERVER_PARAMS } from './keywords.ts';
 import { suggestion } from './suggest.ts';
+import { applyServerVerify, applyTlsWord, TLS_COMMON_WORDS } from './tls.ts';
 
 const ON_ERROR = ['fastinter', 'fail-check', 'sudden-death', 'mark-down'] as const;
 
@@ -156,6 +157,57 @@ export function parseServerParams(d: Directive, start: number, into: ServerParam
       case 'error-limit':
         r = into.errorLimit = d.intValue(v!, p, 1, 2_147_483_647, pre);
         break;
+      case 'ssl':
+      case 'no-ssl':
+        into.ssl = { ...into.ssl, enabled: p === 'ssl' };
+        break;
+      case 'check-ssl':
+      case 'no-check-ssl':
+        into.checkSsl = p === 'check-ssl';
+        break;
+      case 'check-sni':
+        into.checkSni = v!;
+        break;
+      case 'check-alpn':
+        into.checkAlpn = v!.split(',');
+        break;
+      case 'send-proxy':
+        into.sendProxy = 1;
+        break;
+      case 'send-proxy-v2':
+        into.sendProxy = 2;
+        break;
+      case 'no-send-proxy':
+      case 'no-send-proxy-v2':
+        into.sendProxy = 0;
+        break;
+      case 'check-send-proxy':
+        into.checkSendProxy = true;
+        break;
+      case 'verify':
+      case 'sni':
+      case 'crt':
+      case 'verifyhost':
+      case 'no-verifyhost':
+      case 'ssl-reuse':
+      case 'no-ssl-reuse':
+      case 'tls-tickets': {
+        const tls = { ...into.ssl };
+        if (p === 'verify') {
+          const err = applyServerVerify(v, tls);
+          if (err !== undefined) {
+            d.error(CfgCode.BAD_VALUE, `${label}: ${err}`);
+            r = undefined;
+          }
+        } else if (p === 'sni') tls.sni = v!;
+        else if (p === 'crt') tls.crt = v!;
+        else if (p === 'verifyhost') tls.verifyhost = v!;
+        else if (p === 'no-verifyhost') tls.verifyhost = '';
+        else if (p === 'tls-tickets') tls.noTlsTickets = false;
+        else tls.noSslReuse = p === 'no-ssl-reuse';
+        into.ssl = tls;
+        break;
+      }
       case 'id':
         if (isDefault) {
           d.error(CfgCode.BAD_ARGUMENT, `${label}: 'id' is not allowed on default-server (ids are per server)`);
@@ -163,10 +215,25 @@ export function parseServerParams(d: Directive, start: number, into: ServerParam
         } else r = into.id = d.intValue(v!, p, 1, 2_147_483_647, pre);
         break;
     }
+    if (TLS_COMMON_WORDS[p] !== undefined) {
+      const tls = { ...into.ssl };
+      const err = applyTlsWord(p, v, tls);
+      if (err !== undefined) {
+        d.error(CfgCode.BAD_VALUE, `${label}: ${err}`);
+        r = undefined;
+      } else into.ssl = tls;
+    }
     if (r === undefined) ok = false;
     i += 1 + argc;
   }
   return ok;
+}
+
+/** `over` on top of `base` (default-server, then the server's own words); TLS settings merge word by word. */
+export function mergeServerParams(base: ServerParams, over: ServerParams): ServerParams {
+  const out: ServerParams = { ...base, ...over };
+  if (base.ssl !== undefined && over.ssl !== undefined) out.ssl = { ...base.ssl, ...over.ssl };
+  return out;
 }
 
 /** `server NAME ADDRESS [params]`, starting from `defaults`. */
@@ -181,7 +248,7 @@ export function parseServerLine(d: Directive, defaults: ServerParams, proxyLabel
   const label = `server ${proxyLabel}/${name}`;
   if (!d.need(2, 'server', '<name> and <address>[:<port>] as arguments')) return undefined;
   const raw = d.arg(2)!;
-  const r = parseAddress(raw, d.env, { portOffset: true });
+  const r = parseAddress(raw, d.env, { portOffset: true, allowUnix: true });
   let ok = true;
   if (!r.ok) {
     if (r.unsupported === true) d.unsupported(`${label}: ${r.error}`);
@@ -194,7 +261,7 @@ export function parseServerLine(d: Directive, defaults: ServerParams, proxyLabel
   const own: ServerParams = {};
   if (!parseServerParams(d, 3, own, label, false)) ok = false;
   if (!ok || !r.ok) return undefined;
-  const server: Server = { ...defaults, ...own, pos: d.pos, name, address: r.address };
+  const server: Server = { ...mergeServerParams(defaults, own), pos: d.pos, name, address: r.address };
   if (r.hasPort && r.portLow > 0) server.port = r.portLow;
   return server;
 }

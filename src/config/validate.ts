@@ -7,6 +7,7 @@
 import type { Backend, Config, Frontend, SourcePos } from './model.ts';
 import { CfgCode, type DiagnosticList } from './diagnostics.ts';
 import { suggestion } from './suggest.ts';
+import { checkStickTables } from './stick-table.ts';
 
 export interface ValidationContext {
   /** Frontends of listen sections whose default backend is themselves (not written). */
@@ -29,6 +30,7 @@ export function validateConfig(config: Config, ctx: ValidationContext, diags: Di
   for (const be of config.backends.values()) checkBackend(be, diags);
   if (advise) checkTimeouts(config, diags);
   checkProxyIds(config, diags);
+  checkStickTables(config, diags);
 }
 
 function checkFrontend(config: Config, fe: Frontend, ctx: ValidationContext, diags: DiagnosticList, advise: boolean): void {

@@ -2,10 +2,16 @@
 // stable `event` field so tools can follow state changes.
 
 import { pino, type Logger } from 'pino';
+import { fdIsJournal } from '../log/index.ts';
+import { JournalDestination } from './journal-destination.ts';
 
 export type EventLogger = Logger;
 
 export function createEventLogger(opts: { debug: boolean; quiet: boolean; nodeName: string }): EventLogger {
+  // Events are rare (state changes, not requests): written synchronously so
+  // none is lost when the process exits right after one. Under systemd each
+  // line carries its journald priority.
+  const stdout = pino.destination({ fd: 1, sync: true });
   return pino(
     {
       level: opts.debug ? 'debug' : opts.quiet ? 'warn' : 'info',
@@ -14,8 +20,6 @@ export function createEventLogger(opts: { debug: boolean; quiet: boolean; nodeNa
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
     },
-    // Events are rare (state changes, not requests): written synchronously so
-    // none is lost when the process exits right after one.
-    pino.destination({ fd: 1, sync: true }),
+    fdIsJournal(1) ? new JournalDestination(stdout) : stdout,
   );
 }

@@ -3,6 +3,7 @@
 // they are written to. Other folders import from here only.
 
 export { AccessLogRecord, type LogRecordMode } from './record.ts';
+export { localDateMs } from './dates.ts';
 export {
   compileLogFormat,
   type CompiledLogFormat,
@@ -46,3 +47,12 @@ export {
 } from './sink.ts';
 export { createAccessLogger, type AccessLogger, type AccessLoggerOptions, type AccessLogTarget } from './access-logger.ts';
 export { LogError, type LogErrorCode } from './errors.ts';
+export {
+  isJournalStream,
+  journalPrefix,
+  pinoSyslogLevel,
+  stderrSyslogLevel,
+  prefixStderrText,
+  type FileIdentity,
+} from './journal.ts';
+export { fdIsJournal, prefixStderrForJournal } from './journal-stream.ts';

@@ -138,6 +138,8 @@ export class AccessLogRecord {
   sslCipher = '';
   /** %sslv: TLS version of the client connection; '' = none. */
   sslVersion = '';
+  /** %[ssl_fc_sni]: the server name the TLS client sent; '' = none. */
+  sslSni = '';
   /** Syslog level of this line (`info`, or `err` with log-separate-errors); not part of the text. */
   level = 'info';
 
@@ -197,6 +199,7 @@ export class AccessLogRecord {
     this.uniqueId = '';
     this.sslCipher = '';
     this.sslVersion = '';
+    this.sslSni = '';
     this.level = 'info';
   }
 }

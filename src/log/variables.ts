@@ -111,4 +111,8 @@ export const TRIVIAL_FETCHES: Record<string, string> = {
   'unique-id': 'r.uniqueId',
   method: 'r.method',
   hostname: 'r.hostname',
+  ssl_fc: '(r.frontendSsl ? "1" : "0")',
+  ssl_fc_sni: 'r.sslSni',
+  ssl_fc_protocol: 'r.sslVersion',
+  ssl_fc_cipher: 'r.sslCipher',
 };

@@ -3,6 +3,7 @@
 // default "Connect from" line at accept) and hands it to the log targets.
 
 import { hostname } from 'node:os';
+import type { Socket } from 'node:net';
 import type { Frontend, GlobalSection } from '../config/index.ts';
 import type { RuntimeBackend, RuntimeServer } from '../backend/index.ts';
 import {
@@ -10,11 +11,13 @@ import {
   chooseLogFormat,
   compileLogFormat,
   createAccessLogger,
+  localDateMs,
   type AccessLogger,
   type CompiledLogFormat,
   type LogMoment,
 } from '../log/index.ts';
 import type { Txn } from './txn.ts';
+import { unmapped } from './client-conn.ts';
 
 /** What a log line reads of the live counters. */
 export interface LogCounters {
@@ -94,9 +97,10 @@ export class AccessLog {
   }
 
   private emit(t: Txn, c: LogCounters, be: RuntimeBackend | null, srv: RuntimeServer | null): void {
-    // HAProxy logs traffic at `info` (errors apart only with log-separate-errors).
-    const level = 'info';
-    if (!this.logger.accepts(level)) return;
+    // HAProxy logs traffic at `info` (errors apart only with log-separate-errors),
+    // unless a rule set this transaction's level (`silent`: no line).
+    const level = t.logLevel === '' ? 'info' : t.logLevel;
+    if (level === 'silent' || !this.logger.accepts(level)) return;
     const r = this.record;
     r.reset();
     r.mode = this.mode;
@@ -139,8 +143,31 @@ export class AccessLog {
     r.method = t.method;
     r.uri = t.target;
     r.httpVersion = t.version;
+    if (t.tls !== null) {
+      r.frontendSsl = true;
+      r.sslVersion = t.tls.protocol();
+      r.sslCipher = t.tls.cipher();
+      r.sslSni = t.tls.sni ?? '';
+    }
+    if (t.reqCaptures !== null) r.requestHeaders = t.reqCaptures;
+    if (t.resCaptures !== null) r.responseHeaders = t.resCaptures;
+    // %tsc's cookie characters, only for a backend with an active persistence cookie (HAProxy's PR_CK_ANY).
+    if (be !== null && be.cookie !== null && be.cookie.logged) r.cookieState = t.ckClient + t.ckServer;
+    r.capturedRequestCookie = t.capturedRequestCookie;
+    r.capturedResponseCookie = t.capturedResponseCookie;
     r.level = level;
     this.logger.log(level, this.compiled.format(r));
+  }
+
+  /**
+   * A connection that failed before its session (bad PROXY header, TLS
+   * handshake), in HAProxy's connection-error line:
+   * `127.0.0.1:40000 [24/Nov/2026:13:50:00.123] www/bind-name: reason`.
+   */
+  connectionError(s: Socket, frontend: string, bind: string, why: string): void {
+    if (!this.logger.accepts('info')) return;
+    const addr = s.remoteAddress === undefined ? 'unix' : `${unmapped(s.remoteAddress)}:${s.remotePort ?? 0}`;
+    this.logger.log('info', `${addr} [${localDateMs(Date.now())}] ${frontend}/${bind}: ${why}`);
   }
 
   close(): Promise<void> {

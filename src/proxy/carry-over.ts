@@ -50,6 +50,7 @@ export function carryServer(from: RuntimeServer, to: RuntimeServer): void {
   to.bytesOut = from.bytesOut;
   to.lastChange = from.lastChange;
   to.downTransitions = from.downTransitions;
+  for (let i = 0; i < to.responses.length; i++) to.responses[i] = from.responses[i];
   to.refreshUsable();
 }
 
@@ -58,6 +59,8 @@ export function carryFrontend(from: RuntimeFrontend, to: RuntimeFrontend): void 
   to.cumConns = from.cumConns;
   to.cumRequests = from.cumRequests;
   to.deniedReq = from.deniedReq;
+  to.deniedConn = from.deniedConn;
+  to.deniedSess = from.deniedSess;
   to.failedReq = from.failedReq;
   to.bytesIn = from.bytesIn;
   to.bytesOut = from.bytesOut;

@@ -1,5 +1,8 @@
 // Process-wide connection accounting: the global maxconn, and the connections
-// held unread by frontends until a slot frees (HAProxy's actconn).
+// held unread by frontends until a slot frees (HAProxy's actconn), and the
+// snapshots of refused messages (`show errors`).
+
+import { ErrorSnapshots, type CaptureInput } from './error-snapshots.ts';
 
 export class ProcessCounters {
   /** Current client connections, all frontends (HAProxy's actconn / CurrConns). */
@@ -15,8 +18,10 @@ export class ProcessCounters {
   /** Malformed requests refused, malformed responses rejected (stats' ereq / eresp sources). */
   invalidRequests = 0;
   invalidResponses = 0;
+  /** The last refused request per frontend and response per backend. */
+  readonly errors = new ErrorSnapshots();
   /** Told of every malformed message (the engine logs it at debug level). */
-  onInvalid: (kind: 'invalid-request' | 'invalid-response', where: string, detail: string) => void = () => {};
+  onInvalid: (kind: 'invalid-request' | 'invalid-response' | 'handshake-failed', where: string, detail: string) => void = () => {};
   private readonly admitters: Array<{ admitHeld(): boolean }> = [];
 
   constructor(maxconn: number) {
@@ -37,13 +42,15 @@ export class ProcessCounters {
     if (i >= 0) this.admitters.splice(i, 1);
   }
 
-  invalidRequest(frontend: string, client: string, detail: string): void {
+  invalidRequest(frontend: string, client: string, detail: string, capture?: CaptureInput): void {
     this.invalidRequests++;
+    if (capture !== undefined) this.errors.capture('request', frontend, capture, Date.now());
     this.onInvalid('invalid-request', `${frontend} client ${client}`, detail);
   }
 
-  invalidResponse(backend: string, server: string, detail: string): void {
+  invalidResponse(backend: string, server: string, detail: string, capture?: CaptureInput): void {
     this.invalidResponses++;
+    if (capture !== undefined) this.errors.capture('response', backend, capture, Date.now());
     this.onInvalid('invalid-response', `${backend}/${server}`, detail);
   }
 

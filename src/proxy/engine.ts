@@ -11,16 +11,28 @@ import { AccessLog } from './access-log.ts';
 import { ProcessCounters } from './counters.ts';
 import { RuntimeFrontend } from './frontend.ts';
 import { Listener, bindKey } from './listener.ts';
+import { NO_TLS, type TlsMaterial, type TlsTerminator } from '../tls/index.ts';
+import { sslCommands } from './ssl-commands.ts';
 import { HealthMonitor } from './health.ts';
 import { carryBackend, carryFrontend } from './carry-over.ts';
 import { NO_RULES, type CompiledRouting } from './routing.ts';
 import { RuntimeApi } from '../runtime/index.ts';
+import { EmailAlerts } from '../alerts/index.ts';
+import { hostname } from 'node:os';
+import { buildCaches, cacheCommands } from './caches.ts';
+import type { HttpCache } from '../cache/index.ts';
+import { tableCommands } from '../runtime/index.ts';
+import type { StickTable } from '../stick/index.ts';
+import { StickPurger, bindStickTables, buildStickTables, serverIdOf } from './stick-tables.ts';
 
 interface Generation {
   readonly frontends: Map<string, RuntimeFrontend>;
   readonly backends: Map<string, RuntimeBackend>;
   readonly listeners: Array<{ frontend: RuntimeFrontend; listener: Listener }>;
   readonly accessLogs: AccessLog[];
+  readonly caches: Map<string, HttpCache>;
+  readonly tables: Map<string, StickTable>;
+  readonly tls: TlsMaterial;
 }
 
 /** What a reload changed (logged by the caller as one `reload` event). */
@@ -29,6 +41,9 @@ export interface ReloadSummary {
   listenersOpened: number;
   listenersClosed: number;
   serversCarried: number;
+  statsSocketsKept: number;
+  statsSocketsOpened: number;
+  statsSocketsClosed: number;
 }
 
 export class Engine {
@@ -43,10 +58,19 @@ export class Engine {
   private health: HealthMonitor;
   /** The `stats socket` CLI (runtime API). */
   readonly runtime: RuntimeApi;
+  /** `email-alert`: server state changes mailed (rebuilt on reload; mails under way finish). */
+  alerts: EmailAlerts;
   private accessLogs: AccessLog[] = [];
   /** Replaced frontends still finishing their sessions after a reload. */
   private readonly retiring = new Set<RuntimeFrontend>();
   private stopped = false;
+  /** The `cache` sections in force (replaced by a reload; unchanged ones keep their content). */
+  private caches = new Map<string, HttpCache>();
+  /** Certificates and TLS settings in force (`show ssl cert`). */
+  private tls: TlsMaterial = NO_TLS;
+  /** The stick tables in force (a reload keeps the unchanged ones, entries and all). */
+  private tables = new Map<string, StickTable>();
+  private readonly purger = new StickPurger(() => this.tables.values());
 
   constructor(config: Config, routing: CompiledRouting, events: EventLogger) {
     this.config = config;
@@ -56,6 +80,7 @@ export class Engine {
     this.install(g);
     this.counters.onInvalid = (kind, where, detail) =>
       events.debug({ event: kind, where, detail }, `${kind} from ${where}: ${detail}`);
+    this.alerts = new EmailAlerts(config, { hostname: hostname(), events });
     this.health = new HealthMonitor(this, events);
     const engine = this;
     this.runtime = new RuntimeApi({
@@ -68,23 +93,50 @@ export class Engine {
       frontends: this.frontends,
       events,
       checkOf: (s) => this.health.checkOf(s),
+      get alerts() {
+        return engine.alerts;
+      },
     });
+    this.runtime.registry.add(...cacheCommands(() => this.caches.values()));
+    this.runtime.registry.add(...sslCommands(() => this.tls));
+    this.runtime.registry.add(
+      ...tableCommands({
+        tables: () => this.tables,
+        serverId: (table, server) => serverIdOf(this.backends, table, server),
+        serverName: (table, id) => {
+          const own = this.backends.get(table)?.servers.find((x) => x.id === id);
+          if (own !== undefined) return own.name;
+          for (const be of this.backends.values()) for (const x of be.servers) if (x.id === id) return x.name;
+          return undefined;
+        },
+      }),
+    );
   }
 
   /** Runtime objects for a configuration; listeners created but not bound. */
   private build(config: Config, routing: CompiledRouting): Generation {
-    const g: Generation = { frontends: new Map(), backends: new Map(), listeners: [], accessLogs: [] };
+    const g: Generation = {
+      frontends: new Map(),
+      backends: new Map(),
+      listeners: [],
+      accessLogs: [],
+      caches: buildCaches(config, this.caches),
+      tables: buildStickTables(config, routing.tables, this.tables),
+      tls: routing.tls.tls,
+    };
     for (const b of config.backends.values()) {
       if (b.disabled) continue;
       g.backends.set(b.name, new RuntimeBackend(b, routing.backends.get(b.name) ?? NO_RULES));
     }
+    bindStickTables(routing.tables, g.tables, g.backends);
     for (const f of config.frontends.values()) {
       if (f.disabled) continue;
       const log = AccessLog.forProxy(f, config.global);
       if (log !== null) g.accessLogs.push(log);
       const fe = new RuntimeFrontend(f, g.backends, this.counters, log, routing.frontends.get(f.name) ?? NO_RULES);
+      fe.caches = g.caches;
       g.frontends.set(f.name, fe);
-      for (const b of f.binds) g.listeners.push({ frontend: fe, listener: new Listener(b, fe) });
+      for (const b of f.binds) g.listeners.push({ frontend: fe, listener: new Listener(b, fe, routing.tls.tls.binds.get(b) ?? null) });
     }
     return g;
   }
@@ -101,6 +153,14 @@ export class Engine {
     this.listeners.length = 0;
     this.listeners.push(...g.listeners);
     this.accessLogs = g.accessLogs;
+    this.caches = g.caches;
+    this.tables = g.tables;
+    this.tls = g.tls;
+  }
+
+  /** The stick tables in force, by name (the peers part replicates those whose def.peers is set). */
+  stickTables(): ReadonlyMap<string, StickTable> {
+    return this.tables;
   }
 
   /** Resolve server names, bind every listener, start health checks. */
@@ -121,6 +181,7 @@ export class Engine {
       throw new StartError(failures);
     }
     this.health.start();
+    this.purger.start();
     for (const { frontend, listener } of this.listeners) {
       this.events.info(
         { event: 'listener-bound', frontend: frontend.name, address: listener.label, port: listener.port },
@@ -154,6 +215,7 @@ export class Engine {
     await resolveServers(g.backends);
     const old = new Map<string, Listener>();
     for (const { listener } of this.listeners) old.set(bindKey(listener.bind), listener);
+    const newTls = new Map<Listener, TlsTerminator | null>();
     const kept = new Set<Listener>();
     const opened: Array<{ frontend: RuntimeFrontend; listener: Listener }> = [];
     const failures: string[] = [];
@@ -162,6 +224,8 @@ export class Engine {
       const same = old.get(bindKey(entry.listener.bind));
       if (same !== undefined && !kept.has(same)) {
         kept.add(same);
+        // The kept socket takes the new certificates and TLS settings.
+        newTls.set(same, entry.listener.tls);
         g.listeners[i] = { frontend: entry.frontend, listener: same };
         continue;
       }
@@ -182,7 +246,10 @@ export class Engine {
     // From here on nothing fails: commit.
     const closing: Listener[] = [];
     for (const l of old.values()) if (!kept.has(l)) closing.push(l);
-    for (const { frontend, listener } of g.listeners) listener.retarget(frontend, frontend.config.binds.find((b) => bindKey(b) === bindKey(listener.bind)) ?? listener.bind);
+    for (const { frontend, listener } of g.listeners) {
+      const bind = frontend.config.binds.find((b) => bindKey(b) === bindKey(listener.bind)) ?? listener.bind;
+      listener.retarget(frontend, bind, newTls.has(listener) ? newTls.get(listener)! : listener.tls);
+    }
     for (const l of closing) void l.close();
     const oldFrontends = [...this.frontends.values()];
     const oldBackends = [...this.backends.values()];
@@ -190,6 +257,7 @@ export class Engine {
     const oldHealth = this.health;
     this.install(g);
     this.config = config;
+    this.alerts = new EmailAlerts(config, { hostname: hostname(), events: this.events });
     this.counters.maxconn = config.global.maxconn ?? 0;
     for (const be of this.backends.values()) be.serversChanged();
     this.health = oldHealth.handOver(this);
@@ -212,7 +280,18 @@ export class Engine {
         `Proxy ${frontend.name} listening on ${listener.label}`,
       );
     }
-    return { listenersKept: kept.size, listenersOpened: opened.length, listenersClosed: closing.length, serversCarried };
+    // Stats sockets follow the file too; the proxies are already switched, so a socket that fails is reported, not fatal.
+    const sockets = await this.runtime.reconfigure(config.global.statsSockets);
+    for (const f of sockets.failures) this.events.error({ event: 'stats-socket-failed', error: f }, f);
+    return {
+      listenersKept: kept.size,
+      listenersOpened: opened.length,
+      listenersClosed: closing.length,
+      serversCarried,
+      statsSocketsKept: sockets.kept,
+      statsSocketsOpened: sockets.opened,
+      statsSocketsClosed: sockets.closed,
+    };
   }
 
   /**
@@ -245,6 +324,7 @@ export class Engine {
     if (this.stopped) return;
     this.stopped = true;
     this.health.stop();
+    this.purger.stop();
     // Frontends replaced by a reload and still draining stop with the rest.
     const all = [...this.frontends.values(), ...this.retiring];
     for (const fe of all) fe.stopping = true;

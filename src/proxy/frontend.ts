@@ -11,8 +11,13 @@ import type { SampleContext } from '../acl/index.ts';
 import { HttpSession } from './http-session.ts';
 import type { ProxyRules } from './routing.ts';
 import { TcpSession } from './tcp-session.ts';
+import type { ClientConn } from './client-conn.ts';
+import type { SessionView } from './session-samples.ts';
 import type { RuntimeApi } from '../runtime/index.ts';
 import { LocalServices } from '../stats/index.ts';
+import type { HttpCache } from '../cache/index.ts';
+
+const NO_CACHES: ReadonlyMap<string, HttpCache> = new Map();
 
 /** What the frontend asks of its sessions when the process stops. */
 export interface Session {
@@ -20,6 +25,8 @@ export interface Session {
   abort(): void;
   /** Finish what is in flight, then close (no new request on this connection). */
   softStop(): void;
+  /** What `show sess` prints. */
+  describe(): SessionView;
 }
 
 export interface FrontendTimeouts {
@@ -62,16 +69,25 @@ export class RuntimeFrontend implements LogCounters {
   cumConns = 0;
   cumRequests = 0;
   deniedReq = 0;
+  /** Connections and sessions refused by tcp-request connection / session rules (dcon, dses). */
+  deniedConn = 0;
+  deniedSess = 0;
   failedReq = 0;
   bytesIn = 0;
   bytesOut = 0;
   readonly responses = [0, 0, 0, 0, 0, 0];
   /** Connections accepted beyond maxconn, waiting unread for a slot. */
   private readonly held: Socket[] = [];
+  /** What the listener learnt of held connections (PROXY addresses, TLS). */
+  private readonly heldConns = new WeakMap<Socket, ClientConn>();
+  /** Connections that failed before their session: bad PROXY header, TLS handshake. */
+  failedHandshakes = 0;
   readonly sessions = new Set<Session>();
   stopping = false;
   /** The stats page and the `use-service` services answered here. */
   readonly services: LocalServices;
+  /** The process's `cache` sections by name (set by the engine), for cache-use / cache-store. */
+  caches: ReadonlyMap<string, HttpCache> = NO_CACHES;
   /** The engine that runs this frontend (set when installed): the services read and act through its runtime API. */
   process: { readonly runtime: RuntimeApi } | null = null;
 
@@ -139,7 +155,7 @@ export class RuntimeFrontend implements LogCounters {
   }
 
   /** A connection arrived on one of our listeners. */
-  accept(socket: Socket): void {
+  accept(socket: Socket, conn: ClientConn | null = null): void {
     if (this.stopping) {
       socket.destroy();
       return;
@@ -147,18 +163,31 @@ export class RuntimeFrontend implements LogCounters {
     if ((this.maxconn > 0 && this.active >= this.maxconn) || this.counters.full) {
       socket.pause();
       this.held.push(socket);
+      if (conn !== null) this.heldConns.set(socket, conn);
       this.counters.held++;
       return;
     }
-    this.start(socket);
+    this.start(socket, conn);
   }
 
-  private start(socket: Socket): void {
+  /** How long a client may take for its PROXY header or TLS handshake (HAProxy: `timeout client`). */
+  get handshakeTimeout(): number {
+    return this.timeouts.client;
+  }
+
+  /** A connection failed before its session (bad PROXY header, TLS handshake): counted and logged. */
+  handshakeFailed(socket: Socket, bind: string, why: string): void {
+    this.failedHandshakes++;
+    this.counters.onInvalid('handshake-failed', `${this.name}/${bind}`, `${socket.remoteAddress ?? 'unix'}:${socket.remotePort ?? 0}: ${why}`);
+    this.accessLog?.connectionError(socket, this.name, bind, why);
+  }
+
+  private start(socket: Socket, conn: ClientConn | null): void {
     this.active++;
     this.cumConns++;
     if (this.active > this.maxActive) this.maxActive = this.active;
     this.counters.sessionStarted();
-    const s = this.mode === 'http' ? new HttpSession(this, socket) : new TcpSession(this, socket);
+    const s = this.mode === 'http' ? new HttpSession(this, socket, conn) : new TcpSession(this, socket, conn);
     this.sessions.add(s);
   }
 
@@ -176,7 +205,9 @@ export class RuntimeFrontend implements LogCounters {
       this.counters.held--;
       if (socket.destroyed) continue;
       socket.resume();
-      this.start(socket);
+      const conn = this.heldConns.get(socket) ?? null;
+      this.heldConns.delete(socket);
+      this.start(socket, conn);
       return true;
     }
     return false;

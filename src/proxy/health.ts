@@ -16,9 +16,12 @@ import {
 } from '../checks/index.ts';
 import type { RuntimeBackend, RuntimeServer } from '../backend/index.ts';
 import type { EventLogger } from '../events/index.ts';
+import type { EmailAlerts } from '../alerts/index.ts';
 
 export interface HealthHost {
   readonly backends: Map<string, RuntimeBackend>;
+  /** Told of every server going UP or DOWN (mailed by `email-alert`). */
+  readonly alerts?: Pick<EmailAlerts, 'serverEvent'>;
 }
 
 /** Whom a running check reports to; a reload points it at the new runtime objects. */
@@ -153,6 +156,8 @@ export class HealthMonitor {
     const fields = { event: up ? 'server-up' : 'server-down', backend: be.name, server: s.name, status: result.status, info: result.info };
     if (up) this.events.info(fields, msg);
     else this.events.warn(fields, msg);
+    // As HAProxy: DOWN is an alert, unless the server was only draining; UP a notice.
+    this.host.alerts?.serverEvent(be.name, up || s.admin === 'drain' ? 'notice' : 'alert', msg);
     if (!up && active === 0 && backup === 0) {
       this.events.error({ event: 'backend-down', backend: be.name }, noServerMessage('backend', be.name));
     }

@@ -25,9 +25,17 @@ import {
 } from '../http/index.ts';
 import type { RuntimeFrontend, Session } from './frontend.ts';
 import { ServerConn, setIdleTimeout, takeIdle, type ServerConnOwner } from './server-conn.ts';
-import { applyHttpRules, replyBytes, CONTINUE, type HttpReply, type HttpRule } from '../rules/index.ts';
+import { applyHttpRules, replyBytes, CONTINUE, runTcpRules, TCP_REJECT, TCP_WAIT, type CaptureSlot, type HttpReply, type HttpRule, type TcpRule } from '../rules/index.ts';
 import { SessionSamples } from './session-samples.ts';
+import { StickState } from './stick-rules.ts';
+import type { StickCounters } from '../stick/index.ts';
+import { CookiePersistence } from '../persist/index.ts';
+import type { CaptureInput } from './error-snapshots.ts';
 import { Txn } from './txn.ts';
+import type { ClientConn } from './client-conn.ts';
+import { HttpFilters, type BodyFraming } from './http-filters.ts';
+import type { ResponsePipe, ResponsePipeOwner } from './response-pipe.ts';
+import type { CacheAction } from '../rules/index.ts';
 
 // Session phases.
 const P_IDLE = 0; // waiting for the first byte of a request (keep-alive)
@@ -39,9 +47,16 @@ const P_TUNNEL = 5; // after 101 Switching Protocols
 const P_CLOSING = 6; // last response sent, closing
 const P_CLOSED = 7;
 const P_LOCAL = 8; // a local service (stats page, metrics) waits for the request body
+const P_INSPECT = 9; // tcp-request content rules wait for more of the request body
+
+/** Reads `capture cookie` values for frontends whose backend has no persistence cookie. */
+const CAPTURE_ONLY = new CookiePersistence<RuntimeServer>(null, []);
+
+/** HAProxy's tune.bufsize minus tune.maxrewrite: a body this large ends content inspection. */
+const INSPECT_LIMIT = 16384 - 1024;
 
 /** Termination state when the client leaves in each phase (HAProxy's session state codes). */
-const CLIENT_ABORT_TERM = ['C', 'CR', 'CQ', 'CC', 'CH', '--', '--', '--', 'CR'];
+const CLIENT_ABORT_TERM = ['C', 'CR', 'CQ', 'CC', 'CH', '--', '--', '--', 'CR', 'CR'];
 
 // Body framing.
 const B_NONE = 0;
@@ -49,10 +64,13 @@ const B_LENGTH = 1;
 const B_CHUNKED = 2;
 const B_CLOSE = 3; // response delimited by the server closing
 
+/** B_* as the response pipe names them. */
+const FRAMING: readonly BodyFraming[] = ['none', 'length', 'chunked', 'close'];
+
 /** A response head larger than this is refused with 502. */
 const MAX_RESPONSE_HEAD = DEFAULT_LIMITS.maxHeadSize;
 
-export class HttpSession extends SessionSamples implements ServerConnOwner, PickInput, Session {
+export class HttpSession extends SessionSamples implements ServerConnOwner, PickInput, Session, ResponsePipeOwner {
   protected readonly fe: RuntimeFrontend;
   private readonly client: Socket;
   private phase = P_IDLE;
@@ -92,14 +110,23 @@ export class HttpSession extends SessionSamples implements ServerConnOwner, Pick
   private requests = 0;
   /** The local service the request waits for (P_LOCAL). */
   private service = '';
+  /** tcp-request content rules being run, their timer, and whether they must decide now. */
+  private contentRules: readonly TcpRule[] = [];
+  private inspectTimer: NodeJS.Timeout | null = null;
+  private inspectOver = false;
+  /** Compression and cache state of this transaction (null: neither is in play, the usual case). */
+  private filters: HttpFilters | null = null;
+  /** Where the response body goes while it is compressed or stored (null: straight to the client). */
+  private pipe: ResponsePipe | null = null;
+  /** Stick persistence of the current request (null until a backend with stick rules is used). */
+  private stick: StickState | null = null;
   protected readonly txn: Txn;
 
-  constructor(fe: RuntimeFrontend, client: Socket) {
+  constructor(fe: RuntimeFrontend, client: Socket, conn: ClientConn | null = null) {
     super();
     this.fe = fe;
     this.client = client;
-    this.txn = new Txn(client, fe.name);
-    fe.accessLog?.accepted(this.txn, fe);
+    this.txn = new Txn(client, fe.name, conn);
     client.setNoDelay(true);
     client.on('data', this.onClientData);
     client.on('end', this.onClientEnd);
@@ -107,6 +134,22 @@ export class HttpSession extends SessionSamples implements ServerConnOwner, Pick
     client.on('error', noop);
     client.on('drain', this.onClientDrain);
     client.on('timeout', this.onClientTimeout);
+    // tcp-request connection and session rules, before anything is read; a
+    // refused connection is closed at once and not logged.
+    const r = fe.rules;
+    if (r.tcpConnection.length + r.tcpSession.length > 0) {
+      const conn = runTcpRules(r.tcpConnection, this, false) === TCP_REJECT;
+      if (conn || runTcpRules(r.tcpSession, this, false) === TCP_REJECT) {
+        if (conn) fe.deniedConn++;
+        else fe.deniedSess++;
+        this.phase = P_CLOSED;
+        client.destroy();
+        return;
+      }
+      // HAProxy counts the session on the counters its connection-level rules tracked.
+      if (this.sc !== null) this.sc.countSession();
+    }
+    fe.accessLog?.accepted(this.txn, fe);
     if (fe.timeouts.httpRequest > 0) client.setTimeout(fe.timeouts.httpRequest);
   }
 
@@ -160,11 +203,15 @@ export class HttpSession extends SessionSamples implements ServerConnOwner, Pick
     return this.inResponse;
   }
 
-  /** Whether any response rule applies to the current exchange. */
+  /** Whether any response rule (or cookie persistence, or a cookie capture) applies to the current exchange. */
   private get hasResponseRules(): boolean {
     const be = this.be!;
     const fr = this.fe.rules;
-    return fr.response.length + fr.afterResponse.length + be.rules.response.length + be.rules.afterResponse.length > 0;
+    return (
+      fr.response.length + fr.afterResponse.length + be.rules.response.length + be.rules.afterResponse.length > 0 ||
+      be.cookie !== null ||
+      fr.cookieCapture !== null
+    );
   }
 
   // ---- client side
@@ -182,6 +229,14 @@ export class HttpSession extends SessionSamples implements ServerConnOwner, Pick
           return;
         }
         this.hold(chunk);
+        return;
+      case P_INSPECT:
+        this.held = this.held ? Buffer.concat([this.held, chunk]) : chunk;
+        if (this.held.length >= INSPECT_LIMIT || (this.reqBody === B_LENGTH && this.held.length >= this.reqRemaining)) {
+          this.inspectOver = true;
+          this.pauseClient();
+        }
+        this.evaluateContent();
         return;
       case P_LOCAL:
         this.held = this.held ? Buffer.concat([this.held, chunk]) : chunk;
@@ -243,6 +298,7 @@ export class HttpSession extends SessionSamples implements ServerConnOwner, Pick
     if (end < 0) {
       if (buf.length > DEFAULT_LIMITS.maxHeadSize) {
         this.pending = null;
+        this.fe.counters.invalidRequest(this.fe.name, this.txn.clientAddr, 'request head too large', this.snapshot(buf, buf.length, 'head'));
         this.failRequest(400, 'PR', 'request head too large');
         return;
       }
@@ -263,11 +319,26 @@ export class HttpSession extends SessionSamples implements ServerConnOwner, Pick
     this.pending = headEnd < buf.length ? buf.subarray(headEnd) : null;
     if (isHeadError(head)) {
       this.pending = null;
-      this.fe.counters.invalidRequest(this.fe.name, this.txn.clientAddr, head.message);
+      this.fe.counters.invalidRequest(this.fe.name, this.txn.clientAddr, head.message, this.snapshot(buf, head.offset, 'head'));
       this.failRequest(400, 'PR', head.message);
       return;
     }
     this.startRequest(head);
+  }
+
+  /** What `show errors` keeps of a refused message (built only when one is refused). */
+  private snapshot(bytes: Buffer, errorAt: number, phase: 'head' | 'body', response = false): CaptureInput {
+    return {
+      bytes,
+      errorAt,
+      phase,
+      src: this.txn.clientAddr,
+      srcPort: this.txn.clientPort,
+      // A request names the backend it was going to; a response, the frontend it was for.
+      other: response ? this.fe.name : (this.be?.name ?? null),
+      server: this.server?.name ?? null,
+      serverId: this.server?.id ?? -1,
+    };
   }
 
   private readonly onHeadTimeout = (): void => {
@@ -310,7 +381,21 @@ export class HttpSession extends SessionSamples implements ServerConnOwner, Pick
     if (this.fe.timeouts.client > 0 && this.fe.timeouts.client !== this.fe.timeouts.httpRequest) {
       this.client.setTimeout(this.fe.timeouts.client);
     }
-    // http-request rules: the frontend's, then the chosen backend's (HAProxy's order).
+    // HAProxy's order: captures, tcp-request content, http-request (frontend),
+    // use_backend, then the backend's tcp-request content and http-request.
+    const fr = this.fe.rules;
+    if (fr.captures.request.length + fr.captures.response.length > 0) this.captureRequest(head);
+    if (fr.tcpContent.length > 0) {
+      this.inspect(fr.tcpContent, fr.inspectDelay);
+      return;
+    }
+    this.frontendStage();
+  }
+
+  /** The frontend's http-request rules, then the choice of a backend. */
+  private frontendStage(): void {
+    const head = this.req!;
+    if (this.sc !== null) this.sc.countHttpRequest();
     if (this.fe.rules.request.length > 0 && this.requestRules(this.fe.rules.request, head)) return;
     if (this.fe.services.matches(head.target)) return this.serveLocally('stats');
     const be = this.fe.selectBackend(this);
@@ -319,15 +404,59 @@ export class HttpSession extends SessionSamples implements ServerConnOwner, Pick
       return;
     }
     this.be = be;
+    if (be.rules.tcpContent.length > 0 && !(be.config.fromListen && be.name === this.fe.name)) {
+      this.inspect(be.rules.tcpContent, be.rules.inspectDelay);
+      return;
+    }
+    this.backendStage();
+  }
+
+  /** The backend's http-request rules, then a server slot. */
+  private backendStage(): void {
+    const head = this.req!;
+    const be = this.be!;
     if (be.rules.request.length > 0 && !(be.config.fromListen && be.name === this.fe.name)) {
       if (this.requestRules(be.rules.request, head)) return;
     }
     be.cumRequests++;
     this.txn.backend = be.name;
     this.retriesLeft = be.retries;
+    const target = be.cookie !== null || this.fe.rules.cookieCapture !== null ? this.requestCookies(head, be) : null;
+    if ((this.filters !== null || this.fe.config.compression !== undefined || be.config.compression !== undefined) && this.startFilters(head, be)) return;
     this.phase = P_ASSIGN;
     this.txn.queuedAt = performance.now();
-    this.queueNode = be.assign(this, this);
+    const server = be.rules.stick !== null ? (this.stick ??= new StickState()).request(be, this, target) : target;
+    this.queueNode = server !== null ? be.assignTo(this, server) : be.assign(this, this);
+  }
+
+
+  /**
+   * Cookie persistence on the request (after the backend's http-request
+   * rules, as HAProxy): force-persist / ignore-persist, then the server the
+   * cookie names (null: let the balancer choose); `capture cookie` too.
+   */
+  private requestCookies(head: HttpHead, be: RuntimeBackend): RuntimeServer | null {
+    const t = this.txn;
+    let force = false;
+    const rules = be.rules.persist;
+    for (let i = 0; i < rules.length; i++) {
+      if (!rules[i]!.cond.eval(this)) continue;
+      if (rules[i]!.force) force = true;
+      else t.persistIgnored = true;
+      break;
+    }
+    const ck = be.cookie ?? CAPTURE_ONLY;
+    return ck.request(head.headers, t, Math.floor(Date.now() / 1000), force, t.persistIgnored, be.persist, this.fe.rules.cookieCapture);
+  }
+
+  /** Cookie persistence on the response: the server's cookie kept, removed or rewritten; ours inserted. */
+  private responseCookies(res: HttpHead, be: RuntimeBackend): void {
+    const req = this.req!;
+    const m = req.method;
+    const cacheable = m === 'GET' || m === 'HEAD' || m === 'OPTIONS' || m === 'TRACE';
+    const ck = be.cookie ?? CAPTURE_ONLY;
+    const t = this.txn;
+    ck.response(res.headers, t, this.server, Math.floor(Date.now() / 1000), t.persistIgnored, m === 'POST', cacheable, res.status, this.fe.rules.cookieCapture);
   }
 
   // ---- Waiter (slot assignment)
@@ -430,7 +559,7 @@ export class HttpSession extends SessionSamples implements ServerConnOwner, Pick
     } else if (this.reqBody === B_CHUNKED) {
       const r = this.reqScanner!.scan(buf, off, end);
       if (r === -2) {
-        this.fe.counters.invalidRequest(this.fe.name, this.txn.clientAddr, this.reqScanner!.error);
+        this.fe.counters.invalidRequest(this.fe.name, this.txn.clientAddr, this.reqScanner!.error, this.snapshot(buf, off, 'body'));
         this.abortExchange(400, 'PD');
         return;
       }
@@ -453,6 +582,7 @@ export class HttpSession extends SessionSamples implements ServerConnOwner, Pick
   }
 
   private readonly onClientDrain = (): void => {
+    if (this.pipe !== null) return this.pipe.clientDrained();
     if (this.conn && (this.phase === P_EXCHANGE || this.phase === P_TUNNEL)) this.conn.socket.resume();
   };
 
@@ -495,6 +625,7 @@ export class HttpSession extends SessionSamples implements ServerConnOwner, Pick
       const head = parseResponseHead(buf, 0, headEnd, DEFAULT_LIMITS);
       if (isHeadError(head)) {
         this.resPending = null;
+        this.fe.counters.invalidResponse(this.be!.name, this.server!.name, head.message, this.snapshot(buf, head.offset, 'head', true));
         this.serverError(502, 'PH', head.message);
         return;
       }
@@ -518,6 +649,15 @@ export class HttpSession extends SessionSamples implements ServerConnOwner, Pick
     const req = this.req!;
     this.res = res;
     this.txn.responseHead(res.status);
+    if (this.sc !== null) this.sc.countStatus(res.status);
+    // HAProxy's order: store rules, then http-response rules.
+    if (this.be!.rules.stick !== null && this.server !== null) {
+      this.inResponse = true;
+      (this.stick ??= new StickState()).store(this.be!, this, this.server);
+      this.inResponse = false;
+    }
+    if (this.txn.resCaptures !== null) this.captureHeaders(this.fe.rules.captures.response, res.headers, this.txn.resCaptures);
+    if (this.filters !== null) this.filters.responseHead(res, req);
     if (this.hasResponseRules && this.responseRules(res)) return;
     const client = this.client;
     let connection = '';
@@ -543,6 +683,7 @@ export class HttpSession extends SessionSamples implements ServerConnOwner, Pick
     if (res.status !== 101) {
       if (!this.keepClient) connection = 'close';
       else if (req.versionMinor === 0) connection = 'keep-alive';
+      if (this.filters !== null) this.pipe = this.filters.startBody(res, FRAMING[this.resBody]!, client, this, [this.txn, this.fe], true);
     }
     const head = renderResponseHead(res, connection);
     this.resStarted = true;
@@ -551,6 +692,7 @@ export class HttpSession extends SessionSamples implements ServerConnOwner, Pick
     this.fe.bytesOut += head.length;
     this.fe.countResponse(res.status);
     this.be!.responses[((res.status / 100) | 0) - 1]++;
+    this.server!.responses[((res.status / 100) | 0) - 1]++;
     if (res.status === 101) {
       client.write(head, 'latin1');
       this.enterTunnel(buf, bodyStart);
@@ -578,7 +720,7 @@ export class HttpSession extends SessionSamples implements ServerConnOwner, Pick
     } else if (this.resBody === B_CHUNKED) {
       const r = this.resScanner!.scan(buf, off, end);
       if (r === -2) {
-        this.fe.counters.invalidResponse(this.be!.name, this.server!.name, this.resScanner!.error);
+        this.fe.counters.invalidResponse(this.be!.name, this.server!.name, this.resScanner!.error, this.snapshot(buf, off, 'body', true));
         this.abortExchange(0, 'SD');
         return;
       }
@@ -592,16 +734,24 @@ export class HttpSession extends SessionSamples implements ServerConnOwner, Pick
     }
     const n = end - off;
     if (n > 0) {
-      this.txn.bytesOut += n;
-      this.fe.bytesOut += n;
-      const ok = this.client.write(off === 0 && end === buf.length ? buf : buf.subarray(off, end));
+      let ok: boolean;
+      if (this.pipe !== null) {
+        ok = this.pipe.write(buf, off, end);
+      } else {
+        this.txn.bytesOut += n;
+        this.fe.bytesOut += n;
+        ok = this.client.write(off === 0 && end === buf.length ? buf : buf.subarray(off, end));
+      }
       if (!ok && !done) this.conn!.socket.pause();
     }
     if (end < buf.length) {
       // A server sending more than its framing said: never reuse this connection.
       this.conn!.uses = -1;
     }
-    if (done) this.finishTransaction();
+    if (done) {
+      if (this.pipe === null || this.pipe.end()) this.finishTransaction();
+      else if (this.reqDone) this.releaseServer();
+    }
   }
 
   onServerEnd(c: ServerConn): void {
@@ -692,6 +842,8 @@ export class HttpSession extends SessionSamples implements ServerConnOwner, Pick
     if (next.kind === 'redispatch') {
       this.server = null;
       this.txn.redispatched = true;
+      // No longer where the cookie said: the response gets the new server's cookie.
+      this.txn.direct = false;
       this.phase = P_ASSIGN;
       this.queueNode = be.assign(this, this, s);
       return;
@@ -711,27 +863,20 @@ export class HttpSession extends SessionSamples implements ServerConnOwner, Pick
   private finishTransaction(): void {
     const c = this.conn;
     const be = this.be!;
-    const s = this.server!;
-    const res = this.res!;
+    // null: answered from the cache, or the server was let go early (releaseServer)
+    const s = this.server;
     this.txn.finished('--');
     this.log();
     be.bytesIn += this.txn.bytesIn;
     be.bytesOut += this.txn.bytesOut;
-    s.bytesIn += this.txn.bytesIn;
-    s.bytesOut += this.txn.bytesOut;
-    be.release(s);
+    if (s !== null) {
+      s.bytesIn += this.txn.bytesIn;
+      s.bytesOut += this.txn.bytesOut;
+      be.release(s);
+    }
     this.conn = null;
     if (c !== null) {
-      const reusable =
-        this.reqDone &&
-        res.keepAlive &&
-        this.resBody !== B_CLOSE &&
-        res.status !== 101 &&
-        c.uses >= 0 &&
-        !this.fe.http.serverClose &&
-        !this.fe.http.httpClose &&
-        this.fe.http.reuse !== 'never';
-      if (reusable) c.park(be.timeouts.server);
+      if (this.reusable(c)) c.park(be.timeouts.server);
       else c.destroy();
     }
     if (!this.reqDone) this.keepClient = false;
@@ -752,7 +897,101 @@ export class HttpSession extends SessionSamples implements ServerConnOwner, Pick
     }
   }
 
+  /** Whether the server connection may carry another request once this response is over. */
+  private reusable(c: ServerConn): boolean {
+    const res = this.res!;
+    return (
+      this.reqDone &&
+      res.keepAlive &&
+      this.resBody !== B_CLOSE &&
+      res.status !== 101 &&
+      c.uses >= 0 &&
+      !this.fe.http.serverClose &&
+      !this.fe.http.httpClose &&
+      this.fe.http.reuse !== 'never'
+    );
+  }
+
+  // ---- tcp-request content rules
+
+  /** Run content `rules` now, and as body bytes arrive, until they decide or `delay` ms pass. */
+  private inspect(rules: readonly TcpRule[], delay: number): void {
+    this.phase = P_INSPECT;
+    this.contentRules = rules;
+    const held = this.held?.length ?? 0;
+    // Only a body can still come: a complete request decides at once.
+    this.inspectOver =
+      delay <= 0 || this.reqBody === B_NONE || this.clientEnded || held >= INSPECT_LIMIT || (this.reqBody === B_LENGTH && held >= this.reqRemaining);
+    if (!this.inspectOver) {
+      this.inspectTimer = setTimeout(this.onInspectTimeout, delay);
+      this.resumeClient();
+    }
+    this.evaluateContent();
+  }
+
+  private readonly onInspectTimeout = (): void => {
+    this.inspectTimer = null;
+    if (this.phase !== P_INSPECT) return;
+    this.inspectOver = true;
+    this.evaluateContent();
+  };
+
+  private evaluateContent(): void {
+    const v = runTcpRules(this.contentRules, this, true);
+    if (v === TCP_WAIT) return;
+    if (this.inspectTimer !== null) {
+      clearTimeout(this.inspectTimer);
+      this.inspectTimer = null;
+    }
+    // Body bytes read while inspecting wait for the server, as those that came with the head.
+    if (this.held !== null) this.pauseClient();
+    if (v === TCP_REJECT) {
+      // HAProxy closes the connection without a response.
+      this.fe.deniedReq++;
+      this.phase = P_CLOSING;
+      this.txn.finished('PR');
+      this.log();
+      this.closeAll('PR');
+      return;
+    }
+    if (this.be === null) this.frontendStage();
+    else this.backendStage();
+  }
+
+  override requestMayGrow(): boolean {
+    return this.phase === P_INSPECT && !this.inspectOver;
+  }
+
+  /** `capture request header` slots: the last occurrence of each header, truncated. */
+  private captureRequest(head: HttpHead): void {
+    const c = this.fe.rules.captures;
+    this.txn.initCaptures(c.request.length, c.response.length);
+    this.captureHeaders(c.request, head.headers, this.txn.reqCaptures);
+  }
+
+  private captureHeaders(slots: readonly CaptureSlot[], h: readonly string[], out: Array<string | null> | null): void {
+    if (out === null) return;
+    for (let s = 0; s < slots.length; s++) {
+      const name = slots[s]!.header;
+      if (name === null) continue;
+      for (let i = 0; i < h.length; i += 2) {
+        const n = h[i]!;
+        if (n.length !== name.length || n.toLowerCase() !== name) continue;
+        const v = h[i + 1]!;
+        out[s] = v.length > slots[s]!.len ? v.slice(0, slots[s]!.len) : v;
+      }
+    }
+  }
+
   private resetTransaction(): void {
+    if (this.sc !== null) this.stickEndRequest(this.sc);
+    if (this.stick !== null) this.stick.pending.clear();
+    this.vars.endTransaction();
+    if (this.filters !== null) {
+      this.filters.abandon();
+      this.filters = null;
+    }
+    this.pipe = null;
     this.req = null;
     this.res = null;
     this.resPending = null;
@@ -761,6 +1000,13 @@ export class HttpSession extends SessionSamples implements ServerConnOwner, Pick
     this.be = null;
     this.resStarted = false;
     this.reqDone = false;
+  }
+
+  /** The request ends: its bytes counted on the tracked counters, the counters it tracked released. */
+  private stickEndRequest(sc: StickCounters): void {
+    sc.bytesIn((this.req?.length ?? 0) + this.txn.bytesIn);
+    sc.bytesOut(this.txn.bytesOut);
+    sc.endRequest();
   }
 
   /** Answer the client ourselves (error before any response byte) and end the transaction. */
@@ -791,6 +1037,11 @@ export class HttpSession extends SessionSamples implements ServerConnOwner, Pick
     const body = reply === null ? errorResponse(status) : replyBytes(reply, keep ? '' : 'close');
     this.txn.reply(status, why);
     this.fe.countResponse(status);
+    if (this.sc !== null) {
+      // HAProxy counts a denied or tarpitted request as an error whatever its status; return and redirect count nothing.
+      if (why === 'deny' || why === 'tarpit') this.sc.countHttpError();
+      else if (why !== 'return' && why !== 'redirect') this.sc.countStatus(status);
+    }
     this.txn.bytesOut += body.length;
     this.txn.finished(term);
     this.log();
@@ -879,6 +1130,8 @@ export class HttpSession extends SessionSamples implements ServerConnOwner, Pick
     this.inResponse = true;
     let out = own ? CONTINUE : applyHttpRules(be.rules.response, res, this);
     if (out.kind === 'continue') out = applyHttpRules(this.fe.rules.response, res, this);
+    // HAProxy handles the persistence cookie between http-response and http-after-response.
+    if (out.kind === 'continue' && (be.cookie !== null || this.fe.rules.cookieCapture !== null)) this.responseCookies(res, be);
     if (out.kind === 'continue' && !own) out = applyHttpRules(be.rules.afterResponse, res, this);
     if (out.kind === 'continue') out = applyHttpRules(this.fe.rules.afterResponse, res, this);
     this.inResponse = false;
@@ -953,11 +1206,12 @@ export class HttpSession extends SessionSamples implements ServerConnOwner, Pick
     this.phase = P_CLOSED;
     if (this.headTimer !== null) clearTimeout(this.headTimer);
     if (this.retryTimer !== null) clearTimeout(this.retryTimer);
+    if (this.inspectTimer !== null) clearTimeout(this.inspectTimer);
     if (this.queueNode !== null) {
       this.be?.leaveQueue(this.queueNode);
       this.queueNode = null;
     }
-    if (was === P_ASSIGN || was === P_CONNECT || was === P_EXCHANGE || was === P_TUNNEL) {
+    if (was === P_ASSIGN || was === P_CONNECT || was === P_EXCHANGE || was === P_TUNNEL || was === P_INSPECT) {
       if (this.server !== null && this.be !== null) this.be.release(this.server);
       this.server = null;
       this.conn?.destroy();
@@ -966,6 +1220,11 @@ export class HttpSession extends SessionSamples implements ServerConnOwner, Pick
         this.txn.finished(this.res !== null ? 'CD' : CLIENT_ABORT_TERM[was]);
         this.log();
       }
+    }
+    if (this.sc !== null) {
+      // A request cut short still counts its bytes; then every counter is released.
+      if (this.req !== null) this.stickEndRequest(this.sc);
+      this.sc.endSession();
     }
     this.fe.sessionEnded(this);
   };
@@ -1018,6 +1277,92 @@ export class HttpSession extends SessionSamples implements ServerConnOwner, Pick
 
   /** Hard stop. */
   abort(): void {
+    this.closeAll('PD');
+  }
+
+  // ---- compression and cache (the state lives in http-filters.ts, the body path in response-pipe.ts)
+
+  /** `cache-use` / `cache-store`, run by the rule's action. */
+  cacheAction(a: CacheAction): void {
+    const cache = this.fe.caches.get(a.cache);
+    if (cache === undefined || this.req === null) return;
+    const f = (this.filters ??= new HttpFilters());
+    if (!a.store) f.cacheUse(cache, this.req);
+    else if (this.res !== null) f.cacheStore(cache, a, this.res);
+  }
+
+  /** The backend is known: choose the coding; true when the cache answered the request. */
+  private startFilters(req: HttpHead, be: RuntimeBackend): boolean {
+    const f = (this.filters ??= new HttpFilters());
+    f.negotiate(this.fe.config.compression, be.config.compression, req);
+    // A hit is served once the request is complete (a body still coming would need a server).
+    if (f.hit === null || !this.reqDone) return false;
+    this.serveFromCache(f);
+    return true;
+  }
+
+  /** Answer with the stored response: response rules and compression apply, as to a server's. */
+  private serveFromCache(f: HttpFilters): void {
+    const req = this.req!;
+    const res = f.hitHead();
+    this.phase = P_EXCHANGE;
+    this.res = res;
+    this.txn.server = '<CACHE>';
+    this.txn.responseHead(res.status);
+    f.responseHead(res, req);
+    if (this.hasResponseRules && this.responseRules(res)) return;
+    const body = f.hitBody(req);
+    const client = this.client;
+    const pipe = f.startBody(res, body === null ? 'none' : 'length', client, this, [this.txn, this.fe], false);
+    this.pipe = pipe;
+    const head = renderResponseHead(res, !this.keepClient ? 'close' : req.versionMinor === 0 ? 'keep-alive' : '');
+    this.resStarted = true;
+    this.txn.bytesOut += head.length;
+    this.fe.bytesOut += head.length;
+    this.fe.countResponse(res.status);
+    this.be!.responses[((res.status / 100) | 0) - 1]++;
+    let done = true;
+    client.cork();
+    client.write(head, 'latin1');
+    if (body !== null) {
+      if (pipe !== null) {
+        pipe.write(body, 0, body.length);
+        done = pipe.end();
+      } else {
+        this.txn.bytesOut += body.length;
+        this.fe.bytesOut += body.length;
+        client.write(body);
+      }
+    }
+    client.uncork();
+    if (done) this.finishTransaction();
+  }
+
+  /** The server's body is complete but the pipe still writes: free the server and its connection now. */
+  private releaseServer(): void {
+    const c = this.conn!;
+    const s = this.server!;
+    const be = this.be!;
+    s.bytesIn += this.txn.bytesIn;
+    s.bytesOut += this.txn.bytesOut;
+    be.release(s);
+    this.server = null;
+    this.conn = null;
+    if (this.reusable(c)) c.park(be.timeouts.server);
+    else c.destroy();
+  }
+
+  pipeDrained(): void {
+    if (this.conn !== null) this.conn.socket.resume();
+  }
+
+  pipeEnded(): void {
+    if (this.phase === P_EXCHANGE) this.finishTransaction();
+  }
+
+  pipeFailed(_err: Error): void {
+    this.txn.finished('PD');
+    this.log();
     this.closeAll('PD');
   }
 }

@@ -1,9 +1,17 @@
 // Listening sockets: one node:net server per `bind` line, handing accepted
 // connections to the frontend. Inherited sockets (`fd@N`) are adopted as
-// they are.
+// they are. Before a session starts, a connection may first send a PROXY
+// header (`accept-proxy`) and then a TLS handshake (`ssl`): both happen
+// here, bounded by the frontend's client timeout, and a connection that
+// fails either is closed and counted without reaching the frontend.
 
+import { chmodSync, chownSync, lstatSync, unlinkSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import type { Bind } from '../config/index.ts';
+import { TlsTerminator, type BindTlsPlan, type ClientTls } from '../tls/index.ts';
+import { proxiedConn, readProxyHeader, socketConn, type ClientConn } from './client-conn.ts';
+import type { ProxyHeader } from './proxy-protocol.ts';
+import { groupId, userId } from './unix-ids.ts';
 
 export class Listener {
   bind: Bind;
@@ -11,20 +19,53 @@ export class Listener {
   readonly label: string;
   /** Where accepted connections go; a reload points a kept listener at the new frontend. */
   private target: ConnectionTarget;
+  /** TLS termination (`ssl`), rebuilt from the new certificates on reload. */
+  tls: TlsTerminator | null;
 
-  constructor(bind: Bind, target: ConnectionTarget) {
+  constructor(bind: Bind, target: ConnectionTarget, tls: BindTlsPlan | null = null) {
     this.bind = bind;
     this.label = bindLabel(bind);
     this.target = target;
-    this.server = createServer({ allowHalfOpen: true, noDelay: true }, (s) => this.target.accept(s));
+    this.tls = tls !== null ? new TlsTerminator(tls) : null;
+    this.server = createServer({ allowHalfOpen: true, noDelay: true }, this.onConnection);
     // Accept errors (EMFILE...) must not kill the process.
     this.server.on('error', () => {});
   }
 
   /** Hand later connections to `target` (the socket keeps listening: no gap). */
-  retarget(target: ConnectionTarget, bind: Bind): void {
+  retarget(target: ConnectionTarget, bind: Bind, tls: TlsTerminator | null): void {
     this.target = target;
     this.bind = bind;
+    this.tls = tls;
+  }
+
+  private readonly onConnection = (s: Socket): void => {
+    if (this.bind.acceptProxy !== true && this.tls === null) {
+      this.target.accept(s, null);
+      return;
+    }
+    const target = this.target;
+    const tls = this.tls;
+    // Read the peer's address now: node:net keeps it, and a failure log needs it after the socket is gone.
+    void s.remoteAddress;
+    const name = this.bind.name ?? this.label;
+    const failed = (why: string): void => target.handshakeFailed(s, name, why);
+    if (this.bind.acceptProxy === true) {
+      readProxyHeader(s, target.handshakeTimeout, (h) => this.afterProxy(s, h, target, tls, failed), failed);
+    } else {
+      this.afterProxy(s, null, target, tls, failed);
+    }
+  };
+
+  private afterProxy(s: Socket, h: ProxyHeader | null, target: ConnectionTarget, tls: TlsTerminator | null, failed: (why: string) => void): void {
+    const conn = (sock: Socket, t: ClientTls | null): ClientConn => (h !== null ? proxiedConn(s, h, t) : socketConn(sock, t));
+    if (tls === null) {
+      // readProxyHeader left the socket paused with what followed the header unshifted.
+      s.resume();
+      target.accept(s, conn(s, null));
+      return;
+    }
+    tls.wrap(s, target.handshakeTimeout, (ts, facts) => target.accept(ts, conn(ts, facts)), failed);
   }
 
   /** Bind and listen; rejects with HAProxy's wording on failure. */
@@ -42,7 +83,18 @@ export class Listener {
       if (a.kind === 'fd') {
         this.server.listen({ fd: a.fd }, done);
       } else if (a.kind === 'unix') {
-        this.server.listen({ path: a.path, backlog: this.bind.backlog }, done);
+        removeStaleSocket(a.path);
+        this.server.listen({ path: a.path, backlog: this.bind.backlog }, () => {
+          try {
+            this.applySocketPermissions(a.path);
+          } catch (err) {
+            this.server.off('error', onError);
+            this.server.close();
+            reject(new Error(`cannot set permissions of ${a.path} (${(err as Error).message}) [${this.label}]`));
+            return;
+          }
+          done();
+        });
       } else {
         const host = a.host === '' || a.host === '*' ? (a.family === 6 ? '::' : '0.0.0.0') : a.host;
         this.server.listen(
@@ -59,6 +111,15 @@ export class Listener {
     });
   }
 
+  /** `mode`, `user`, `group` (`uid`, `gid`) of a UNIX socket listener. */
+  private applySocketPermissions(path: string): void {
+    const b = this.bind;
+    if (b.socketMode !== undefined) chmodSync(path, b.socketMode);
+    const uid = b.socketUid ?? (b.socketUser !== undefined ? userId(b.socketUser) : -1);
+    const gid = b.socketGid ?? (b.socketGroup !== undefined ? groupId(b.socketGroup) : -1);
+    if (uid !== -1 || gid !== -1) chownSync(path, uid, gid);
+  }
+
   /** The port actually bound (useful when the config said port 0). */
   get port(): number {
     const addr = this.server.address();
@@ -72,7 +133,24 @@ export class Listener {
 
 /** What accepts a listener's connections (a frontend). */
 export interface ConnectionTarget {
-  accept(s: Socket): void;
+  accept(s: Socket, conn: ClientConn | null): void;
+  /** Bounds the PROXY header and the TLS handshake, ms (0: none). */
+  readonly handshakeTimeout: number;
+  /** A connection failed before its session; `bind` names the listener. */
+  handshakeFailed(s: Socket, bind: string, why: string): void;
+}
+
+/**
+ * A UNIX socket file left by a process that is gone would make listen()
+ * fail; HAProxy binds beside it and renames over it, which replaces it the
+ * same way. Anything that is not a socket is left alone (listen() reports it).
+ */
+function removeStaleSocket(path: string): void {
+  try {
+    if (lstatSync(path).isSocket()) unlinkSync(path);
+  } catch {
+    // absent: nothing to do
+  }
 }
 
 /**

@@ -2,12 +2,38 @@
 // and the process's backends, answered from what the session already holds.
 // HTTP sessions override the request and response parts.
 
-import type { Sample, SampleContext } from '../acl/index.ts';
+import { type ClientTlsFacts, type Sample, Variables } from '../acl/index.ts';
+import type { RuleHost } from '../rules/index.ts';
 import type { RuntimeBackend } from '../backend/index.ts';
 import type { RuntimeFrontend } from './frontend.ts';
 import type { Txn } from './txn.ts';
+import { StickCounters } from '../stick/index.ts';
 
-export abstract class SessionSamples implements SampleContext {
+/** What `show sess` prints of a session. */
+export interface SessionView {
+  /** Process-wide number of the session, from 1. */
+  readonly id: number;
+  readonly mode: 'http' | 'tcp';
+  /** Epoch ms of the accept. */
+  readonly since: number;
+  readonly src: string;
+  readonly srcPort: number;
+  readonly dst: string;
+  readonly dstPort: number;
+  readonly frontend: string;
+  readonly backend: string | null;
+  readonly server: string | null;
+  readonly bytesIn: number;
+  readonly bytesOut: number;
+}
+
+let lastSessionId = 0;
+
+export abstract class SessionSamples implements RuleHost {
+  /** set-var / var(): this connection's variables (its transaction's too). */
+  readonly vars = new Variables();
+  /** Names the session in `show sess` (HAProxy prints its stream's address there). */
+  readonly sessionId = ++lastSessionId;
   protected abstract readonly fe: RuntimeFrontend;
   protected abstract readonly txn: Txn;
   /** The backend chosen so far, if any. */
@@ -26,10 +52,13 @@ export abstract class SessionSamples implements SampleContext {
     return this.txn.frontendPort;
   }
   ssl(): boolean {
-    return false;
+    return this.txn.tls !== null;
   }
   sni(): string | undefined {
-    return undefined;
+    return this.txn.tls?.sni;
+  }
+  clientTls(): ClientTlsFacts | undefined {
+    return this.txn.tls ?? undefined;
   }
   isResponse(): boolean {
     return false;
@@ -89,8 +118,51 @@ export abstract class SessionSamples implements SampleContext {
     const s = this.lookup(backend)?.byName.get(server);
     return s !== undefined && s.checkUp && s.admin !== 'maint';
   }
-  getVar(_name: string, _out: Sample): boolean {
-    return false; // variables arrive with set-var (issue 3's rules)
+  getVar(name: string, out: Sample): boolean {
+    return this.vars.get(name, out);
+  }
+  /** track-sc0..2 of this session; null until a rule tracks something (sessions that do not pay nothing). */
+  protected sc: StickCounters | null = null;
+  stickCounters(): StickCounters | null {
+    return this.sc;
+  }
+  trackCounters(): StickCounters {
+    return (this.sc ??= new StickCounters());
+  }
+  requestPayload(): Buffer | undefined {
+    return undefined;
+  }
+  requestMayGrow(): boolean {
+    return false;
+  }
+  capture(response: boolean, slot: number, value: string): void {
+    const t = this.txn;
+    const values = response ? t.resCaptures : t.reqCaptures;
+    if (values === null || slot >= values.length) return;
+    const slots = response ? this.fe.rules.captures.response : this.fe.rules.captures.request;
+    const len = slots[slot]!.len;
+    values[slot] = value.length > len ? value.slice(0, len) : value;
+  }
+  setLogLevel(level: string): void {
+    this.txn.logLevel = level;
+  }
+
+  describe(): SessionView {
+    const t = this.txn;
+    return {
+      id: this.sessionId,
+      mode: this.fe.mode,
+      since: t.acceptDate,
+      src: t.clientAddr,
+      srcPort: t.clientPort,
+      dst: t.frontendAddr,
+      dstPort: t.frontendPort,
+      frontend: this.fe.name,
+      backend: this.currentBackend()?.name ?? null,
+      server: t.server === '' ? null : t.server,
+      bytesIn: t.bytesIn,
+      bytesOut: t.bytesOut,
+    };
   }
 
   private lookup(name: string | undefined): RuntimeBackend | null {

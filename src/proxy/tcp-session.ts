@@ -1,24 +1,35 @@
-// One client connection in `mode tcp`: a server slot, a server connection
-// (with retries and redispatch), then bytes both ways untouched, with
-// backpressure, half-closes passed through, and HAProxy's timeouts.
+// One client connection in `mode tcp`: tcp-request connection and session
+// rules at accept, content rules over the first bytes (held up to the
+// inspect-delay while a rule cannot decide), the backend, a server slot, a
+// server connection (with retries and redispatch), then bytes both ways
+// untouched, with backpressure, half-closes passed through, and HAProxy's
+// timeouts.
 
 import type { Socket } from 'node:net';
 import type { AssignFailure, QueueNode, RuntimeBackend, RuntimeServer } from '../backend/index.ts';
+import { DEFAULT_LIMITS, HEAD_END, type HttpHead, isHeadError, parseRequestHead } from '../http/index.ts';
+import { runTcpRules, TCP_REJECT, TCP_WAIT, type TcpRule } from '../rules/index.ts';
 import type { PickInput } from '../lb/index.ts';
 import type { RuntimeFrontend, Session } from './frontend.ts';
 import { ServerConn, type ServerConnOwner } from './server-conn.ts';
 import { SessionSamples } from './session-samples.ts';
+import { StickState } from './stick-rules.ts';
 import { Txn } from './txn.ts';
+import type { ClientConn } from './client-conn.ts';
 
 const P_ASSIGN = 0;
 const P_CONNECT = 1;
 const P_PIPE = 2;
 const P_CLOSED = 3;
+const P_INSPECT = 4; // content rules wait for request bytes
+
+/** HAProxy's tune.bufsize minus tune.maxrewrite: a buffer this full ends the inspection. */
+const INSPECT_LIMIT = 16384 - 1024;
 
 export class TcpSession extends SessionSamples implements ServerConnOwner, PickInput, Session {
   protected readonly fe: RuntimeFrontend;
   private readonly client: Socket;
-  private readonly be: RuntimeBackend | null;
+  private be: RuntimeBackend | null = null;
   protected readonly txn: Txn;
   private phase = P_ASSIGN;
   private server: RuntimeServer | null = null;
@@ -31,14 +42,24 @@ export class TcpSession extends SessionSamples implements ServerConnOwner, PickI
   private clientEnded = false;
   private serverEnded = false;
   private logged = false;
+  /** Request bytes held while content rules inspect them (and switching rules read them). */
+  private inspected: Buffer | null = null;
+  private contentRules: readonly TcpRule[] = [];
+  private inspectTimer: NodeJS.Timeout | null = null;
+  /** The inspect-delay ran out, the buffer filled or the client finished: rules must decide. */
+  private inspectOver = false;
+  /** The HTTP head parsed from `inspected` (HTTP fetches on a TCP stream), for its length then. */
+  private parsedLength = -1;
+  private parsedHead: HttpHead | null = null;
+  /** Stick persistence (null unless the backend has stick rules). */
+  private stick: StickState | null = null;
 
-  constructor(fe: RuntimeFrontend, client: Socket) {
+  constructor(fe: RuntimeFrontend, client: Socket, conn: ClientConn | null = null) {
     super();
     this.fe = fe;
     this.client = client;
-    this.txn = new Txn(client, fe.name);
+    this.txn = new Txn(client, fe.name, conn);
     this.txn.startRequest();
-    fe.accessLog?.accepted(this.txn, fe);
     client.setNoDelay(true);
     client.on('data', this.onClientData);
     client.on('end', this.onClientEnd);
@@ -47,16 +68,134 @@ export class TcpSession extends SessionSamples implements ServerConnOwner, PickI
     client.on('drain', this.onClientDrain);
     client.on('timeout', this.onClientTimeout);
     if (fe.timeouts.client > 0) client.setTimeout(fe.timeouts.client);
-    this.be = fe.selectBackend(this);
-    if (this.be === null) {
+    const r = fe.rules;
+    if (r.tcpConnection.length > 0 && runTcpRules(r.tcpConnection, this, false) === TCP_REJECT) {
+      this.refuse(true);
+      return;
+    }
+    if (r.tcpSession.length > 0 && runTcpRules(r.tcpSession, this, false) === TCP_REJECT) {
+      this.refuse(false);
+      return;
+    }
+    // HAProxy counts the session on the counters its connection-level rules tracked.
+    if (this.sc !== null) this.sc.countSession();
+    fe.accessLog?.accepted(this.txn, fe);
+    if (r.captures.request.length + r.captures.response.length > 0) this.txn.initCaptures(r.captures.request.length, r.captures.response.length);
+    if (r.tcpContent.length > 0) {
+      this.inspect(r.tcpContent, r.inspectDelay);
+      return;
+    }
+    this.route();
+  }
+
+  /** tcp-request connection / session reject: closed at once, not logged (HAProxy's dcon / dses). */
+  private refuse(connection: boolean): void {
+    if (connection) this.fe.deniedConn++;
+    else this.fe.deniedSess++;
+    this.phase = P_CLOSED;
+    this.logged = true;
+    this.client.destroy();
+  }
+
+  /** Switching rules, then the chosen backend's content rules, then a server slot. */
+  private route(): void {
+    const be = this.fe.selectBackend(this);
+    if (be === null) {
       this.finish('PR');
       return;
     }
-    this.txn.backend = this.be.name;
-    this.retriesLeft = this.be.retries;
-    client.pause();
+    this.be = be;
+    this.txn.backend = be.name;
+    const own = be.config.fromListen && be.name === this.fe.name;
+    if (be.rules.tcpContent.length > 0 && !own) {
+      this.inspect(be.rules.tcpContent, be.rules.inspectDelay);
+      return;
+    }
+    this.assignServer();
+  }
+
+  private assignServer(): void {
+    const be = this.be!;
+    this.retriesLeft = be.retries;
+    if (this.inspected !== null) {
+      this.early.push(this.inspected);
+      this.inspected = null;
+    }
+    this.client.pause();
+    this.phase = P_ASSIGN;
     this.txn.queuedAt = performance.now();
-    this.queueNode = this.be.assign(this, this);
+    const server = be.rules.stick !== null ? (this.stick ??= new StickState()).request(be, this, null) : null;
+    this.queueNode = server !== null ? be.assignTo(this, server) : be.assign(this, this);
+  }
+
+  // ---- content inspection
+
+  /** Run content `rules` now and on each read until they decide or `delay` ms pass (0: decide now). */
+  private inspect(rules: readonly TcpRule[], delay: number): void {
+    this.phase = P_INSPECT;
+    this.contentRules = rules;
+    this.inspectOver = delay <= 0 || this.clientEnded || (this.inspected !== null && this.inspected.length >= INSPECT_LIMIT);
+    if (!this.inspectOver) this.inspectTimer = setTimeout(this.onInspectTimeout, delay);
+    this.client.resume();
+    this.evaluateContent();
+  }
+
+  private readonly onInspectTimeout = (): void => {
+    this.inspectTimer = null;
+    if (this.phase !== P_INSPECT) return;
+    this.inspectOver = true;
+    this.evaluateContent();
+  };
+
+  private evaluateContent(): void {
+    const v = runTcpRules(this.contentRules, this, true);
+    if (v === TCP_WAIT) return;
+    if (this.inspectTimer !== null) {
+      clearTimeout(this.inspectTimer);
+      this.inspectTimer = null;
+    }
+    if (v === TCP_REJECT) {
+      this.fe.deniedReq++;
+      this.finish('PR');
+      return;
+    }
+    if (this.be === null) this.route();
+    else this.assignServer();
+  }
+
+  override requestPayload(): Buffer | undefined {
+    return this.inspected ?? undefined;
+  }
+
+  override requestMayGrow(): boolean {
+    return this.phase === P_INSPECT && !this.inspectOver;
+  }
+
+  /** The HTTP request head in the bytes inspected so far (HTTP fetches on a TCP stream), or null. */
+  private httpHead(): HttpHead | null {
+    const b = this.inspected;
+    if (b === null) return null;
+    if (this.parsedLength !== b.length) {
+      this.parsedLength = b.length;
+      const end = b.indexOf(HEAD_END);
+      const h = end < 0 ? null : parseRequestHead(b, 0, end + 4, DEFAULT_LIMITS);
+      this.parsedHead = h === null || isHeadError(h) ? null : h;
+    }
+    return this.parsedHead;
+  }
+
+  override method(): string | undefined {
+    return this.httpHead()?.method;
+  }
+  override url(): string | undefined {
+    return this.httpHead()?.target;
+  }
+  override httpVersion(): string | undefined {
+    const h = this.httpHead();
+    return h === null ? undefined : h.versionMinor === 0 ? '1.0' : '1.1';
+  }
+  override requestHeaders(): readonly string[] | undefined {
+    return this.httpHead()?.headers;
   }
 
   get src(): string {
@@ -98,6 +237,8 @@ export class TcpSession extends SessionSamples implements ServerConnOwner, PickI
     this.phase = P_PIPE;
     this.txn.connected(false);
     this.txn.setServerSocket(c.socket);
+    // Stick store rules apply once the server is connected.
+    if (this.be!.rules.stick !== null && this.server !== null) (this.stick ??= new StickState()).store(this.be!, this, this.server);
     const tunnel = this.fe.timeouts.tunnel || this.be!.timeouts.tunnel;
     c.socket.setTimeout(tunnel || this.be!.timeouts.server);
     if (tunnel > 0) this.client.setTimeout(tunnel);
@@ -110,8 +251,16 @@ export class TcpSession extends SessionSamples implements ServerConnOwner, PickI
   private readonly onClientData = (chunk: Buffer): void => {
     this.txn.bytesIn += chunk.length;
     this.fe.bytesIn += chunk.length;
+    if (this.sc !== null) this.sc.bytesIn(chunk.length);
     if (this.phase === P_PIPE) {
       if (!this.conn!.socket.write(chunk)) this.client.pause();
+    } else if (this.phase === P_INSPECT) {
+      this.inspected = this.inspected === null ? chunk : Buffer.concat([this.inspected, chunk]);
+      if (this.inspected.length >= INSPECT_LIMIT) {
+        this.inspectOver = true;
+        this.client.pause();
+      }
+      this.evaluateContent();
     } else {
       this.early.push(chunk);
       this.client.pause();
@@ -122,6 +271,7 @@ export class TcpSession extends SessionSamples implements ServerConnOwner, PickI
     if (c !== this.conn) return;
     this.txn.bytesOut += chunk.length;
     this.fe.bytesOut += chunk.length;
+    if (this.sc !== null) this.sc.bytesOut(chunk.length);
     if (!this.client.write(chunk)) c.socket.pause();
   }
 
@@ -135,7 +285,10 @@ export class TcpSession extends SessionSamples implements ServerConnOwner, PickI
 
   private readonly onClientEnd = (): void => {
     this.clientEnded = true;
-    if (this.phase === P_PIPE) {
+    if (this.phase === P_INSPECT) {
+      this.inspectOver = true;
+      this.evaluateContent();
+    } else if (this.phase === P_PIPE) {
       this.conn!.socket.end();
       if (this.fe.timeouts.clientFin > 0) this.client.setTimeout(this.fe.timeouts.clientFin);
     } else if (this.phase === P_ASSIGN) {
@@ -176,7 +329,7 @@ export class TcpSession extends SessionSamples implements ServerConnOwner, PickI
 
   private readonly onClientTimeout = (): void => {
     if (this.conn !== null && this.conn.socket.writableNeedDrain) return;
-    this.finish(this.phase === P_PIPE ? 'cD' : 'cC');
+    this.finish(this.phase === P_PIPE ? 'cD' : this.phase === P_INSPECT ? 'cR' : 'cC');
   };
 
   private connectFailed(term: string): void {
@@ -211,6 +364,7 @@ export class TcpSession extends SessionSamples implements ServerConnOwner, PickI
     if (this.phase !== P_CLOSED) {
       this.finish(this.clientEnded ? '--' : 'CD');
     }
+    if (this.sc !== null) this.sc.endSession();
     this.fe.sessionEnded(this);
   };
 
@@ -220,6 +374,7 @@ export class TcpSession extends SessionSamples implements ServerConnOwner, PickI
     const was = this.phase;
     this.phase = P_CLOSED;
     if (this.retryTimer !== null) clearTimeout(this.retryTimer);
+    if (this.inspectTimer !== null) clearTimeout(this.inspectTimer);
     if (this.queueNode !== null) {
       this.be?.leaveQueue(this.queueNode);
       this.queueNode = null;

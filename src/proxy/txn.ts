@@ -5,6 +5,8 @@
 
 import type { Socket } from 'node:net';
 import type { HttpHead } from '../http/index.ts';
+import type { ClientTls } from '../tls/index.ts';
+import { socketConn, unmapped, type ClientConn } from './client-conn.ts';
 
 export class Txn {
   readonly clientAddr: string;
@@ -44,12 +46,34 @@ export class Txn {
   version = '';
   /** Why we answered ourselves, for logs. */
   reason = '';
+  /** `set-log-level`: '' for the default (info), 'silent' for no line. */
+  logLevel = '';
+  // Cookie persistence (src/persist's CookieState): %tsc's 3rd and 4th
+  // characters, direct access, the cookie's dates, `capture cookie` values.
+  ckClient = 'N';
+  ckServer = 'N';
+  direct = false;
+  cookieFirst = 0;
+  cookieLast = 0;
+  capturedRequestCookie = '';
+  capturedResponseCookie = '';
+  /** An ignore-persist rule matched. */
+  persistIgnored = false;
+  /** Captured request and response values by slot (%hr, %hs), null when the frontend captures nothing. */
+  reqCaptures: Array<string | null> | null = null;
+  resCaptures: Array<string | null> | null = null;
 
-  constructor(client: Socket, frontend: string) {
-    this.clientAddr = unmapped(client.remoteAddress ?? '');
-    this.clientPort = client.remotePort ?? 0;
-    this.frontendAddr = unmapped(client.localAddress ?? '');
-    this.frontendPort = client.localPort ?? 0;
+  /** TLS terminated on this connection (ssl_fc*, %sslv, %sslc), or null. */
+  readonly tls: ClientTls | null;
+
+  /** `conn`: what the listener learnt first (PROXY header addresses, TLS); without it, the socket's own addresses. */
+  constructor(client: Socket, frontend: string, conn: ClientConn | null = null) {
+    const c = conn ?? socketConn(client, null);
+    this.clientAddr = c.src;
+    this.clientPort = c.srcPort;
+    this.frontendAddr = c.dst;
+    this.frontendPort = c.dstPort;
+    this.tls = c.tls;
     this.frontend = frontend;
   }
 
@@ -71,6 +95,17 @@ export class Txn {
     this.redispatched = false;
     this.method = this.target = this.version = '';
     this.reason = '';
+    this.logLevel = '';
+    this.ckClient = this.ckServer = 'N';
+    this.direct = this.persistIgnored = false;
+    this.cookieFirst = this.cookieLast = 0;
+    this.capturedRequestCookie = this.capturedResponseCookie = '';
+  }
+
+  /** Fresh capture slots for this transaction (frontends without captures keep null). */
+  initCaptures(requestSlots: number, responseSlots: number): void {
+    this.reqCaptures = requestSlots > 0 ? new Array<string | null>(requestSlots).fill(null) : null;
+    this.resCaptures = responseSlots > 0 ? new Array<string | null>(responseSlots).fill(null) : null;
   }
 
   requestParsed(h: HttpHead): void {
@@ -158,9 +193,4 @@ export class Txn {
 
 function ms(x: number): number {
   return Math.round(x);
-}
-
-/** "::ffff:127.0.0.1" -> "127.0.0.1", as HAProxy logs v4 clients on dual-stack binds. */
-export function unmapped(a: string): string {
-  return a.startsWith('::ffff:') && a.includes('.') ? a.slice(7) : a;
 }

@@ -152,7 +152,8 @@ test('prompt mode on the unix socket with node:net: "> " after each answer, the 
   got = '';
   s.write('bogus\n');
   await waitFor('\n\n> ');
-  t.true(got.startsWith('Unknown command. Please enter one of the following commands only:\n'));
+  // HAProxy 2.6 proposes the commands closest to any word typed.
+  t.true(got.startsWith('Unknown command, but maybe one of the following ones is a better match:\n'));
   t.regex(got, /\n {2}prompt {34}: toggle interactive mode with prompt\n {2}quit {36}: disconnect\n\n> $/);
   s.write('quit\n');
   await closed;

@@ -1,7 +1,8 @@
 // A SampleContext from a plain description of a request (our own interface,
 // filled in by the test: no mock of anything that runs here).
 
-import { castSample, Sample, type SampleContext, SMP_STR } from '../../../src/acl/index.ts';
+import { castSample, Sample, SMP_STR, Variables, type ClientTlsFacts } from '../../../src/acl/index.ts';
+import type { RuleHost } from '../../../src/rules/index.ts';
 
 export interface FakeExchange {
   src?: string;
@@ -10,6 +11,8 @@ export interface FakeExchange {
   dstPort?: number;
   ssl?: boolean;
   sni?: string;
+  /** TLS facts of the client connection (ssl_fc_*, ssl_c_*). */
+  tls?: ClientTlsFacts;
   /** No HTTP message at all (tcp mode). */
   tcp?: boolean;
   method?: string;
@@ -32,24 +35,48 @@ export interface FakeExchange {
   /** Usable servers per backend ('' = the current proxy). */
   servers?: Record<string, Record<string, boolean>>;
   beConn?: Record<string, number>;
+  /** Raw buffered request bytes (tcp content inspection) and whether more may come. */
+  payload?: Buffer;
+  mayGrow?: boolean;
 }
 
-export function fakeContext(x: FakeExchange): SampleContext {
+/** What the rules did to the fake session: captures by slot, the log level set. */
+export interface FakeHost extends RuleHost {
+  readonly requestCaptures: string[];
+  readonly responseCaptures: string[];
+  logLevel: string;
+}
+
+export function fakeContext(x: FakeExchange): FakeHost {
   const http = x.tcp !== true;
-  return {
+  const vars = new Variables();
+  const host: FakeHost = {
+    vars,
+    requestCaptures: [],
+    responseCaptures: [],
+    logLevel: '',
+    capture: (response, slot, value) => {
+      (response ? host.responseCaptures : host.requestCaptures)[slot] = value;
+    },
+    setLogLevel: (level) => {
+      host.logLevel = level;
+    },
+    requestPayload: () => x.payload,
+    requestMayGrow: () => x.mayGrow ?? false,
     clientAddress: () => x.src ?? '127.0.0.1',
     clientPort: () => x.srcPort ?? 40000,
     localAddress: () => x.dst ?? '127.0.0.1',
     localPort: () => x.dstPort ?? 80,
     ssl: () => x.ssl ?? false,
     sni: () => x.sni,
+    clientTls: () => x.tls,
     isResponse: () => x.response ?? false,
     method: () => (http ? (x.method ?? 'GET') : undefined),
     url: () => (http ? (x.url ?? '/') : undefined),
     httpVersion: () => (http ? (x.version ?? '1.1') : undefined),
     requestHeaders: () => (http ? (x.headers ?? []) : undefined),
     requestBody: () => (http ? x.body : undefined),
-    requestLength: () => x.requestLength ?? 0,
+    requestLength: () => x.requestLength ?? x.payload?.length ?? 0,
     firstRequest: () => x.firstRequest ?? true,
     status: () => x.status ?? 0,
     responseVersion: () => (x.status !== undefined ? (x.responseVersion ?? '1.1') : undefined),
@@ -62,12 +89,13 @@ export function fakeContext(x: FakeExchange): SampleContext {
     srvIsUp: (be, s) => x.servers?.[be ?? '']?.[s] ?? false,
     getVar: (name: string, out: Sample) => {
       const v = x.vars?.[name];
-      if (v === undefined) return false;
+      if (v === undefined) return vars.get(name, out);
       if (typeof v === 'number') out.setInt(v);
       else out.setStr(v);
       return true;
     },
   };
+  return host;
 }
 
 /** The sample as "type:value" for assertions. */

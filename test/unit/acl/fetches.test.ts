@@ -176,6 +176,14 @@ const CASES: Case[] = [
   ['req.body', { headers: [] }, 'bin:'],
   ['req.body', TCP, 'absent'],
   ['req.body_len', REQ, 'int:5'],
+  // raw bytes held by a TCP session's content inspection
+  ['req.payload(0,3)', { tcp: true, payload: Buffer.from('GET /x') }, 'bin:474554'],
+  ['payload(4,0)', { tcp: true, payload: Buffer.from('GET /x') }, 'bin:2f78'],
+  ['req.payload(0,9)', { tcp: true, payload: Buffer.from('GET /x') }, 'absent'],
+  ['req.payload(0,3)', REQ, 'absent'],
+  ['req.payload_lv(0,1)', { tcp: true, payload: Buffer.from([3, 0x61, 0x62, 0x63, 0x64]) }, 'bin:616263'],
+  ['payload_lv(0,1,+1)', { tcp: true, payload: Buffer.from([3, 0x61, 0x62, 0x63, 0x64]) }, 'bin:626364'],
+  ['req.payload_lv(0,1)', { tcp: true, payload: Buffer.from([9, 0x61]) }, 'absent'],
   // response
   ['status', RES, 'int:302'],
   ['status', REQ, 'absent'],

@@ -95,12 +95,10 @@ backend b
   const [b1, b2] = c.frontends.get('f')!.binds;
   t.like(b1, { v4v6: true, name: 'web', backlog: 100, maxconn: 50, interface: 'lo' });
   t.like(b2, { v6only: true });
-  const r = parse('frontend f\n  bind :443 ssl crt /x.pem alpn h2\n  bind :80 accept-proxy\n  bind :81 nmae x\n');
+  const r = parse('frontend f\n  bind :443 defer-accept mss 1400\n  bind :80 accept-proxy\n  bind :81 nmae x\n');
   t.deepEqual(r.errors, [
-    "HAWSER_CFG_UNSUPPORTED t.cfg:2: bind: parameter 'ssl' is not supported yet",
-    "HAWSER_CFG_UNSUPPORTED t.cfg:2: bind: parameter 'crt' is not supported yet",
-    "HAWSER_CFG_UNSUPPORTED t.cfg:2: bind: parameter 'alpn' is not supported yet",
-    "HAWSER_CFG_UNSUPPORTED t.cfg:3: bind: parameter 'accept-proxy' is not supported yet",
+    "HAWSER_CFG_UNSUPPORTED t.cfg:2: bind: parameter 'defer-accept' is not supported yet",
+    "HAWSER_CFG_UNSUPPORTED t.cfg:2: bind: parameter 'mss' is not supported yet",
     "HAWSER_CFG_UNKNOWN_KEYWORD t.cfg:4: bind: unknown parameter 'nmae' (did you mean 'name'?)",
   ]);
 });
@@ -350,7 +348,7 @@ test('server errors: bad values, later issues, unknown parameters', (t) => {
   server b 10.0.0.1:80 inter 0
   server c /var/run/app.sock
   server d 10.0.0.1:+1
-  server e 10.0.0.1:80 ssl verify none
+  server e 10.0.0.1:80 minconn 10 npn h2
   server f 10.0.0.1:80 chek
   server g
   server h 10.0.0.1:80 observe layer9
@@ -359,10 +357,9 @@ test('server errors: bad values, later issues, unknown parameters', (t) => {
   t.deepEqual(r.errors, [
     "HAWSER_CFG_BAD_VALUE t.cfg:2: server b/a: 'weight' must be between 0 and 256, not 300",
     "HAWSER_CFG_BAD_VALUE t.cfg:3: server b/b: 'inter' has to be > 0",
-    "HAWSER_CFG_UNSUPPORTED t.cfg:4: server b/c: a UNIX socket address ('/var/run/app.sock') is not supported yet",
     "HAWSER_CFG_UNSUPPORTED t.cfg:5: server b/d: a port offset ('+1' in '10.0.0.1:+1') is not supported yet",
-    "HAWSER_CFG_UNSUPPORTED t.cfg:6: server b/e: parameter 'ssl' is not supported yet",
-    "HAWSER_CFG_UNSUPPORTED t.cfg:6: server b/e: parameter 'verify' is not supported yet",
+    "HAWSER_CFG_UNSUPPORTED t.cfg:6: server b/e: parameter 'minconn' is not supported yet",
+    "HAWSER_CFG_UNSUPPORTED t.cfg:6: server b/e: parameter 'npn' is not supported yet",
     "HAWSER_CFG_UNKNOWN_KEYWORD t.cfg:7: server b/f: unknown parameter 'chek' (did you mean 'check'?)",
     "HAWSER_CFG_BAD_ARGUMENT t.cfg:8: 'server' expects <name> and <address>[:<port>] as arguments",
     "HAWSER_CFG_BAD_VALUE t.cfg:9: server b/h: 'observe' expects none, layer4 or layer7, not 'layer9'",
@@ -449,9 +446,8 @@ test('unknown keywords say where and suggest the closest valid one', (t) => {
 
 test('later-issue keywords are refused as not supported yet, never ignored', (t) => {
   const kws = [
-    'tcp-request content accept', 'tcp-response content accept', 'stick-table type ip size 1k', 'stick on src', 'cookie SRV insert',
-    'compression algo gzip', 'errorfile 503 /x', 'errorloc 503 /x', 'http-error status 503', 'capture request header Host len 10',
-    'unique-id-format %{+X}o', 'monitor-uri /m', 'redirect prefix /x', 'filter trace', 'email-alert to a@b'];
+    'tcp-response content accept', 'errorfiles site',
+    'unique-id-format %{+X}o', 'monitor-uri /m', 'redirect prefix /x', 'filter trace', 'rate-limit sessions 10'];
   const r = parse(`listen l\n${kws.map((k) => `  ${k}\n`).join('')}`);
   t.is(r.errors.length, kws.length);
   r.errors.forEach((e, i) => t.is(e, `HAWSER_CFG_UNSUPPORTED t.cfg:${i + 2}: '${kws[i]!.split(' ')[0]}' is not supported yet`));
@@ -467,9 +463,9 @@ test('removed HAProxy keywords name their replacement', (t) => {
 });
 
 test('unsupported sections are reported once and their contents skipped', (t) => {
-  const r = parse('userlist admins\n  user bob password x\n  bogus\nresolvers dns\n  nameserver a 1.1.1.1:53\nbackend b\n  frob\n');
+  const r = parse('resolvers r0\n  nameserver bob 10.0.0.1:53\n  bogus\nresolvers dns\n  nameserver a 1.1.1.1:53\nbackend b\n  frob\n');
   t.deepEqual(r.errors, [
-    "HAWSER_CFG_UNSUPPORTED t.cfg:1: section 'userlist' is not supported yet",
+    "HAWSER_CFG_UNSUPPORTED t.cfg:1: section 'resolvers' is not supported yet",
     "HAWSER_CFG_UNSUPPORTED t.cfg:4: section 'resolvers' is not supported yet",
     "HAWSER_CFG_UNKNOWN_KEYWORD t.cfg:7: unknown keyword 'frob' in backend 'b'",
   ]);
@@ -490,4 +486,23 @@ test('section headers: names, extra words, listen with an address', (t) => {
     "HAWSER_CFG_DEPRECATED t.cfg:3: 'listen web 0.0.0.0:80': addresses on the section line are not supported, use the 'bind' keyword for listening addresses",
     "HAWSER_CFG_BAD_ARGUMENT t.cfg:4: 'backend' expects <name> [from <defaults>]",
   ]);
+});
+
+test('mailers sections and email-alert lines: parsed, inherited from defaults field by field, checked', (t) => {
+  const r = parse(
+    'mailers mta\n  mailer a 127.0.0.1:25\n  mailer b mail.example:2525\n  timeout mail 3s\n' +
+      'defaults\n  email-alert mailers mta\n  email-alert from lb@x\n  email-alert to ops@x\n' +
+      'backend app\n  email-alert level notice\n  server s 127.0.0.1:80\n' +
+      'backend other\n  email-alert to dev@x\n  email-alert myhostname lb1\n  server s 127.0.0.1:80\n',
+  );
+  t.deepEqual(r.errors, []);
+  const m = r.config!.mailers.get('mta')!;
+  t.deepEqual(
+    m.mailers.map((x) => [x.name, x.address.kind === 'inet' ? `${x.address.host}:${x.address.port}` : '']),
+    [['a', '127.0.0.1:25'], ['b', 'mail.example:2525']],
+  );
+  t.is(m.timeoutMail, 3000);
+  const app = r.config!.backends.get('app')!.emailAlert!;
+  t.like(app, { mailers: { name: 'mta' }, from: 'lb@x', to: 'ops@x', level: 'notice' });
+  t.like(r.config!.backends.get('other')!.emailAlert!, { mailers: { name: 'mta' }, from: 'lb@x', to: 'dev@x', myhostname: 'lb1' });
 });

@@ -284,7 +284,7 @@ test('a reset record renders the defaults and keeps its arrays', (t) => {
 });
 
 test('errors use HAProxy wording and stable codes, and all are reported at once', (t) => {
-  const c = compileLogFormat('%ci %zz %{+Q}x %[ssl_fc_sni] %[src,lower] %cp');
+  const c = compileLogFormat('%ci %zz %{+Q}x %[req.hdr(host)] %[src,lower] %cp');
   t.deepEqual(c.problems.map((p) => p.code), [
     'HAWSER_LOGFMT_UNKNOWN_VARIABLE',
     'HAWSER_LOGFMT_UNKNOWN_VARIABLE',
@@ -293,7 +293,7 @@ test('errors use HAProxy wording and stable codes, and all are reported at once'
   ]);
   t.is(c.errors[0], "no such format variable 'zz'. If you wanted to emit the '%' character verbatim, you need to use '%%'");
   t.is(c.errors[1], "no such format variable 'x'. If you wanted to emit the '%' character verbatim, you need to use '%%'");
-  t.regex(c.errors[2], /^sample expressions in log-format are not supported yet: '%\[ssl_fc_sni\]'/);
+  t.regex(c.errors[2], /^sample expressions in log-format are not supported yet: '%\[req.hdr\(host\)\]'/);
   t.regex(c.errors[3], /'%\[src,lower\]'/);
   // The rest still renders.
   t.is(c.format(fullHttpRecord()), '10.0.1.2 33317');

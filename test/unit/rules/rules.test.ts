@@ -174,7 +174,7 @@ test('bad lines get stable codes and HAProxy-like messages', (t) => {
   t.regex(u.toString(), /^HAWSER_RULE_UNKNOWN_ACTION h\.cfg:7: 'http-request' expects 'allow', .* but got 'denyy'\. \(did you mean 'deny'\?\)$/);
   t.is(err('after-response', 'deny').code, 'HAWSER_RULE_UNKNOWN_ACTION');
   t.is(err('request', 'set-status 200').code, 'HAWSER_RULE_UNKNOWN_ACTION');
-  t.is(err('request', 'set-var(txn.x) str(1)').code, 'HAWSER_RULE_UNSUPPORTED');
+  t.is(err('request', 'wait-for-handshake').code, 'HAWSER_RULE_UNSUPPORTED');
   t.is(err('request', 'set-header X %ci').code, 'HAWSER_RULE_UNSUPPORTED');
   t.regex(err('request', 'set-header X %ci').message, /not supported yet/);
   const bad: [string, string, RegExp][] = [
