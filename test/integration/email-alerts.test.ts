@@ -5,7 +5,7 @@
 // never fatal. HAProxy 2.6, given the same file, sends the same exchange.
 
 import test, { type ExecutionContext } from 'ava';
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { startHawser } from '../support/hawser-process.ts';
 import { freePorts, waitListening } from '../support/ports.ts';
 import { smtpSink, type ReceivedMail } from '../support/smtp-sink.ts';
+import { socat } from '../support/socat.ts';
 
 async function stoppableServer(t: ExecutionContext): Promise<{ port: number; stop(): Promise<void> }> {
   const s: Server = createServer((_req, res) => res.end('ok'));
@@ -24,13 +25,6 @@ async function stoppableServer(t: ExecutionContext): Promise<{ port: number; sto
     });
   t.teardown(() => void stop().catch(() => {}));
   return { port: (s.address() as { port: number }).port, stop };
-}
-
-function socat(sock: string, input: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = execFile('socat', ['-t', '2', 'stdio', `unix:${sock}`], { timeout: 5000 }, (err, stdout) => (err ? reject(err) : resolve(stdout)));
-    child.stdin!.end(input);
-  });
 }
 
 function header(mail: ReceivedMail, name: string): string | undefined {

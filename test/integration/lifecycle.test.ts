@@ -6,7 +6,6 @@
 // nobody, serves, reloads, and cleans up).
 
 import test, { type ExecutionContext } from 'ava';
-import { execFile } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { connect, createServer as createTcpServer } from 'node:net';
@@ -16,6 +15,7 @@ import { runHawser, writeConfig, type HawserProcess } from '../support/hawser-pr
 import { freePorts } from '../support/ports.ts';
 import { httpRequest } from '../support/http-client.ts';
 import { HTTP_DEFAULTS } from '../support/configs.ts';
+import { socat } from '../support/socat.ts';
 
 async function backend(t: ExecutionContext): Promise<number> {
   const s: Server = createServer((req, res) => {
@@ -29,13 +29,6 @@ async function backend(t: ExecutionContext): Promise<number> {
     s.close();
   });
   return (s.address() as { port: number }).port;
-}
-
-function socat(addr: string, input: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = execFile('socat', ['-t', '2', 'stdio', addr], { timeout: 5000 }, (err, stdout) => (err ? reject(err) : resolve(stdout)));
-    child.stdin!.end(input);
-  });
 }
 
 function tempDir(t: ExecutionContext): string {

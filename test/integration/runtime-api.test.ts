@@ -3,7 +3,6 @@
 
 import test, { type ExecutionContext } from 'ava';
 import { execFile } from 'node:child_process';
-import { createServer, type Server } from 'node:http';
 import { connect } from 'node:net';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,6 +10,8 @@ import { join } from 'node:path';
 import { HAWSER_BIN, startHawser, type HawserProcess } from '../support/hawser-process.ts';
 import { freePorts } from '../support/ports.ts';
 import { httpRequest } from '../support/http-client.ts';
+import { socat } from '../support/socat.ts';
+import { namedServer } from '../support/backends.ts';
 
 // Captured from haproxy 2.6.12 (`echo "show stat" | socat stdio unix:...`).
 const HAPROXY_26_STAT_HEADER =
@@ -21,16 +22,6 @@ interface Lab {
   sock: string;
   cliPort: number;
   webPort: number;
-}
-
-async function namedServer(t: ExecutionContext, name: string): Promise<number> {
-  const s: Server = createServer((_req, res) => res.end(name));
-  await new Promise<void>((r) => s.listen({ host: '127.0.0.1', port: 0 }, () => r()));
-  t.teardown(() => {
-    s.closeAllConnections();
-    s.close();
-  });
-  return (s.address() as { port: number }).port;
 }
 
 async function lab(t: ExecutionContext): Promise<Lab> {
@@ -60,16 +51,6 @@ backend app
 `,
   );
   return { hawser, sock, cliPort, webPort };
-}
-
-/** `echo CMD | socat stdio ADDR`, as an operator types it. */
-function socat(addr: string, input: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = execFile('socat', ['-t', '2', 'stdio', addr], { timeout: 5000 }, (err, stdout) =>
-      err ? reject(err) : resolve(stdout),
-    );
-    child.stdin!.end(input);
-  });
 }
 
 async function whoAnswers(port: number, n: number): Promise<string[]> {

@@ -5,7 +5,7 @@
 // (JUSTIFIED) with its reason, so that any other difference fails.
 
 import test, { type ExecutionContext } from 'ava';
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { connect } from 'node:net';
@@ -14,13 +14,7 @@ import { join } from 'node:path';
 import { startHawser } from '../support/hawser-process.ts';
 import { freePorts, waitListening } from '../support/ports.ts';
 import { CommandRegistry, type CommandContext } from '../../src/runtime/index.ts';
-
-function socat(sock: string, input: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = execFile('socat', ['-t', '2', 'stdio', `unix:${sock}`], { timeout: 5000 }, (err, stdout) => (err ? reject(err) : resolve(stdout)));
-    child.stdin!.end(input);
-  });
-}
+import { socat } from '../support/socat.ts';
 
 /** A backend that answers `/slow` after 1.5 s, anything else at once. */
 async function backend(t: ExecutionContext): Promise<number> {

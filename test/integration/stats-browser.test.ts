@@ -5,31 +5,14 @@
 // Screenshots are kept in test-artifacts/ (git-ignored) for a person to see.
 
 import test, { type ExecutionContext } from 'ava';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startHawser } from '../support/hawser-process.ts';
 import { freePorts } from '../support/ports.ts';
 import { launchChromium } from '../support/chromium.ts';
-
-async function namedServer(t: ExecutionContext, name: string): Promise<number> {
-  const s: Server = createServer((_req, res) => res.end(name));
-  await new Promise<void>((r) => s.listen({ host: '127.0.0.1', port: 0 }, () => r()));
-  t.teardown(() => {
-    s.closeAllConnections();
-    s.close();
-  });
-  return (s.address() as { port: number }).port;
-}
-
-function socat(sock: string, input: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = execFile('socat', ['-t', '2', 'stdio', `unix:${sock}`], { timeout: 5000 }, (err, stdout) => (err ? reject(err) : resolve(stdout)));
-    child.stdin!.end(input);
-  });
-}
+import { socat } from '../support/socat.ts';
+import { namedServer } from '../support/backends.ts';
 
 /** Width and height from a PNG's IHDR chunk. */
 function pngSize(png: Buffer): { width: number; height: number } {

@@ -4,22 +4,12 @@
 // puts a server in maintenance, after which traffic avoids it.
 
 import test, { type ExecutionContext } from 'ava';
-import { createServer, type Server } from 'node:http';
 import { connect } from 'node:net';
 import { startHawser } from '../support/hawser-process.ts';
 import { freePorts } from '../support/ports.ts';
 import { httpRequest, rawExchange } from '../support/http-client.ts';
 import { STAT_HEADER } from '../../src/runtime/index.ts';
-
-async function namedServer(t: ExecutionContext, name: string): Promise<number> {
-  const s: Server = createServer((_req, res) => res.end(name));
-  await new Promise<void>((r) => s.listen({ host: '127.0.0.1', port: 0 }, () => r()));
-  t.teardown(() => {
-    s.closeAllConnections();
-    s.close();
-  });
-  return (s.address() as { port: number }).port;
-}
+import { namedServer } from '../support/backends.ts';
 
 const AUTH = 'Basic ' + Buffer.from('admin:s3cret').toString('base64');
 

@@ -2,18 +2,11 @@
 // file: each node's socket path comes from its own name (${HAPROXY_LOCALPEER}).
 
 import test from 'ava';
-import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { isTransition, startHawser, tempDir, writeFile } from './lab-process.ts';
 import { createLab, type LabHost } from './netns.ts';
 import { hawserConfig } from './vrrp-config.ts';
-
-function socat(path: string, input: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const c = execFile('socat', ['-t', '2', 'stdio', `unix:${path}`], { timeout: 5000 }, (err, out) => (err ? reject(err) : resolve(out)));
-    c.stdin!.end(input);
-  });
-}
+import { socat } from '../support/socat.ts';
 
 test('show vrrp: state, priorities and counters of each node', async (t) => {
   const lab = await createLab(t, 2);

@@ -1,6 +1,7 @@
 // Real servers for the tests to put behind hawser, closed at teardown.
 
 import { createServer, type Server, type Socket } from 'node:net';
+import { createServer as createHttpServer } from 'node:http';
 import type { ExecutionContext } from 'ava';
 import { startEchoServer, type EchoServer } from '../../demo/echo-server.ts';
 
@@ -55,4 +56,15 @@ export function trackConcurrency(es: EchoServer): { readonly peak: number } {
     res.on('finish', () => current--);
   });
   return seen;
+}
+
+/** An HTTP server on 127.0.0.1 that answers every request with its name. */
+export async function namedServer(t: ExecutionContext, name: string): Promise<number> {
+  const s = createHttpServer((_req, res) => res.end(name));
+  await new Promise<void>((r) => s.listen({ host: '127.0.0.1', port: 0 }, () => r()));
+  t.teardown(() => {
+    s.closeAllConnections();
+    s.close();
+  });
+  return (s.address() as { port: number }).port;
 }

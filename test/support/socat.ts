@@ -1,11 +1,13 @@
-// The operator's way to the runtime API: `socat stdio unix:SOCK` with the
-// commands on stdin, answered on stdout.
+// The operator's way to the runtime API: `socat stdio ADDR` with the
+// commands on stdin, answered on stdout. ADDR is socat's (`unix:PATH`,
+// `tcp:HOST:PORT`); a bare path means the UNIX socket at that path.
 
 import { execFile } from 'node:child_process';
 
-export function socat(sock: string, input: string): Promise<string> {
+export function socat(addr: string, input: string): Promise<string> {
+  const target = addr.startsWith('/') ? `unix:${addr}` : addr;
   return new Promise((resolve, reject) => {
-    const child = execFile('socat', ['-t', '2', 'stdio', `unix:${sock}`], { timeout: 5000 }, (err, stdout) => (err ? reject(err) : resolve(stdout)));
+    const child = execFile('socat', ['-t', '2', 'stdio', target], { timeout: 5000 }, (err, stdout) => (err ? reject(err) : resolve(stdout)));
     child.stdin!.end(input);
   });
 }
