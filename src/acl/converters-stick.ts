@@ -2,7 +2,8 @@
 // in that table (HAProxy 2.6's in_table and table_*), plus Hawser's
 // table_cluster_* variants that sum a counter over every node sharing the
 // table. A key not in the table reads 0; a type the table does not store
-// makes the sample absent, as in HAProxy.
+// makes the sample absent; no table argument (`src,in_table`) means the
+// proxy's own table, as in HAProxy.
 
 import type { Arg, ArgSpec } from './args.ts';
 import { resolveTableArg } from './fetches-stick.ts';
@@ -57,7 +58,7 @@ function converter(name: string, indexed: boolean, run: (ref: TableRef, e: Stick
     args,
     in: SMP_ANY,
     out: SMP_INT,
-    validate: (a, cc) => resolveTableArg(a, at, `converter '${name}'`, cc, false),
+    validate: (a, cc) => resolveTableArg(a, at, `converter '${name}'`, cc, true),
     convert: (smp, a) => {
       const e = lookup(smp, a[at]!);
       if (e === undefined) return false;
@@ -90,7 +91,7 @@ export const STICK_CONVERTERS: readonly ConverterDef[] = [
     args: { types: ['tab'], min: 1 },
     in: SMP_ANY,
     out: SMP_BOOL,
-    validate: (a, cc) => resolveTableArg(a, 0, "converter 'in_table'", cc, false),
+    validate: (a, cc) => resolveTableArg(a, 0, "converter 'in_table'", cc, true),
     convert: (smp, a) => {
       const e = lookup(smp, a[0]!);
       if (e === undefined) return false;

@@ -3,6 +3,7 @@
 
 import { castSample, Sample, SMP_STR, Variables, type ClientTlsFacts } from '../../../src/acl/index.ts';
 import type { RuleHost } from '../../../src/rules/index.ts';
+import type { StickCounters } from '../../../src/stick/index.ts';
 
 export interface FakeExchange {
   src?: string;
@@ -38,6 +39,8 @@ export interface FakeExchange {
   /** Raw buffered request bytes (tcp content inspection) and whether more may come. */
   payload?: Buffer;
   mayGrow?: boolean;
+  /** Compiled and evaluated in a fresh stickWorld() (stick-world.ts): tables fe and other, sc0..sc2 tracked. */
+  stick?: boolean;
 }
 
 /** What the rules did to the fake session: captures by slot, the log level set. */
@@ -47,7 +50,8 @@ export interface FakeHost extends RuleHost {
   logLevel: string;
 }
 
-export function fakeContext(x: FakeExchange): FakeHost {
+/** `counters`: the session's track-sc0..2 (see stick-world.ts); none by default. */
+export function fakeContext(x: FakeExchange, counters: StickCounters | null = null): FakeHost {
   const http = x.tcp !== true;
   const vars = new Variables();
   const host: FakeHost = {
@@ -70,6 +74,7 @@ export function fakeContext(x: FakeExchange): FakeHost {
     ssl: () => x.ssl ?? false,
     sni: () => x.sni,
     clientTls: () => x.tls,
+    stickCounters: () => counters,
     isResponse: () => x.response ?? false,
     method: () => (http ? (x.method ?? 'GET') : undefined),
     url: () => (http ? (x.url ?? '/') : undefined),

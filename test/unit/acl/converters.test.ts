@@ -6,6 +6,7 @@
 import test from 'ava';
 import { AclError, type AclCompileOptions, compileSampleExpression, CONVERTERS } from '../../../src/acl/index.ts';
 import { type FakeExchange, fakeContext, show } from './context.ts';
+import { expectedRead, local, SC_KEYS, SRC, SRC_SERVER_ID, STICK_READS, stickWorld } from './stick-world.ts';
 
 const MAPS: Record<string, string> = {
   '/m/hosts.map': '# comment\nwww.example.com app\n  example.com   site  \n.org orgs\nimg. images\nexample sub\n',
@@ -38,7 +39,30 @@ const REQ: FakeExchange = {
   vars: { 'txn.n': 5, 'txn.s': 'abc', 'txn.text': '12xyz', 'txn.j': 'a"b\\c/d\tx' },
 };
 
+/** The client SRC of the stick world (stick-world.ts): `src` is a key of table fe. */
+const STICK: FakeExchange = { src: SRC, stick: true };
+
 type Case = [expr: string, expected: string, ex?: FakeExchange];
+
+/**
+ * Each table_X and table_cluster_X on a key of each kind: the client address
+ * (src), a tracked key given as an address and as text (cast to the table's
+ * type), with the element index first for the array types.
+ */
+function tableCases(): Case[] {
+  const out: Case[] = [];
+  for (const r of STICK_READS) {
+    for (const sum of r.cluster ? [false, true] : [false]) {
+      const conv = sum ? `table_cluster_${r.converter}` : `table_${r.converter}`;
+      const idx = r.indexed ? 1 : 0;
+      const arg = r.indexed ? '1,fe' : 'fe';
+      out.push([`src,${conv}(${arg})`, expectedRead(r, sum, 'src', idx), STICK]);
+      out.push([`ipv4(${SC_KEYS[1]}),${conv}(${arg})`, expectedRead(r, sum, 1, idx), STICK]);
+      out.push([`str(${SC_KEYS[2]}),${conv}(${r.indexed ? '0,fe' : 'fe'})`, expectedRead(r, sum, 2, 0), STICK]);
+    }
+  }
+  return out;
+}
 
 const CASES: Case[] = [
   ['str(MiXeD-Ü),lower', 'str:mixed-Ü'],
@@ -179,13 +203,33 @@ const CASES: Case[] = [
   ['int(5),map_int_ip(/m/intip.map,0.0.0.0)', 'ipv4:192.0.2.5'],
   ['ipv4(10.2.3.4),map_ip_ip(/m/ipip.map,127.0.0.1)', 'ipv4:10.255.255.255'],
   ['ipv4(11.2.3.4),map_ip_ip(/m/ipip.map,127.0.0.1)', 'ipv4:127.0.0.1'],
+  // stick tables (stick-world.ts)
+  ...tableCases(),
+  ['src,in_table(fe)', 'bool:1', STICK],
+  // no table named: the proxy's own (fe), as in HAProxy
+  ['src,in_table', 'bool:1', STICK],
+  ['str(10.0.0.3),table_http_req_cnt', `int:${local('http_req_cnt', 2)}`, STICK],
+  ['str(10.0.0.3),table_http_req_cnt()', `int:${local('http_req_cnt', 2)}`, STICK],
+  ['str(10.0.0.2),in_table(other)', 'bool:1', STICK],
+  ['src,in_table(other)', 'bool:0', STICK],
+  ['str(not-an-address),in_table(fe)', 'absent', STICK],
+  ['ipv4(203.0.113.5),table_conn_cnt(fe)', 'int:0', STICK],
+  // a key not in the table reads 0 even for a type the table does not store, as in HAProxy
+  ['src,table_gpc0(other)', 'int:0', STICK],
+  ['str(10.0.0.2),table_gpc0(other)', 'absent', STICK],
+  ['src,table_server_id(fe)', `int:${SRC_SERVER_ID}`, STICK],
+  ['ipv4(10.0.0.1),table_server_id(fe)', 'int:0', STICK],
+  ['str(10.0.0.2),table_server_id(other)', 'absent', STICK],
+  ['ipv4(10.0.0.1),table_trackers(fe)', 'int:1', STICK],
+  ['src,table_trackers(fe)', 'int:0', STICK],
 ];
 
 CASES.forEach(([expr, expected, ex], i) => {
   test(`converter #${i} ${expr} -> ${expected}`, (t) => {
-    const x = compileSampleExpression(expr, opts);
+    const world = ex?.stick === true ? stickWorld(opts) : undefined;
+    const x = compileSampleExpression(expr, world?.options ?? opts);
     if (x instanceof AclError) return t.fail(x.toString());
-    t.is(show(x.eval(fakeContext(ex ?? REQ))), expected);
+    t.is(show(x.eval(fakeContext(ex ?? REQ, world?.counters))), expected);
   });
 });
 
@@ -230,4 +274,14 @@ test('converters whose input cannot come from the previous type are refused at c
   t.false(compileSampleExpression('req.body,upper') instanceof AclError, 'binary casts to string');
   const z = compileSampleExpression('bool(1),ipmask(8)');
   t.true(z instanceof AclError && z.message === "converter 'ipmask' cannot be applied");
+});
+
+test('table converters name a table that exists (by default the proxy\'s own), the element index first', (t) => {
+  const { options } = stickWorld(opts);
+  const x = compileSampleExpression('src,table_conn_cnt(nope)', options);
+  t.is(x instanceof AclError ? x.message : 'compiled', "unable to find table 'nope' referenced in arg 1 of converter 'table_conn_cnt' in proxy 'fe'");
+  const y = compileSampleExpression('src,in_table', { ...options, proxy: 'www' });
+  t.is(y instanceof AclError ? y.message : 'compiled', "unable to find table 'www' referenced in arg 1 of converter 'in_table' in proxy 'www'");
+  const z = compileSampleExpression('src,table_gpc(fe)', options);
+  t.true(z instanceof AclError && z.message.includes("failed to parse 'fe' as type 'integer'"));
 });

@@ -4,8 +4,11 @@
 // would be (no HTTP message, missing field).
 
 import test from 'ava';
-import { AclError, compileAclDeclaration, compileSampleExpression, FETCHES } from '../../../src/acl/index.ts';
+import { type AclCompileOptions, AclError, compileAclDeclaration, compileSampleExpression, FETCHES } from '../../../src/acl/index.ts';
+import { UserlistAuth } from '../../../src/auth/index.ts';
 import { type FakeExchange, fakeContext, show } from './context.ts';
+import { cluster, ENTRIES, expectedRead, local, OTHER_HTTP_REQ_CNT, type Slot, SRC, STICK_READS, stickWorld, TABLE_SIZE } from './stick-world.ts';
+import { CLIENT_HELLO, derOf, tlsSession } from './tls-session.ts';
 
 const REQ: FakeExchange = {
   src: '192.0.2.10',
@@ -56,7 +59,80 @@ const RES: FakeExchange = {
 
 const TCP: FakeExchange = { tcp: true, src: '::ffff:203.0.113.9', srcPort: 1, dst: '203.0.113.1', dstPort: 25 };
 
+/** A terminated TLS 1.3 session with SNI, ALPN h2 and a client certificate (tls-session.ts). */
+const TLS: FakeExchange = { ssl: true, sni: 'www.example.com', tls: tlsSession() };
+/** A resumed TLS 1.2 session without SNI, ALPN or client certificate. */
+const TLS12: FakeExchange = { ssl: true, tls: tlsSession({ protocol: 'TLSv1.2', cipher: 'ECDHE-RSA-AES128-GCM-SHA256', alpn: undefined, resumed: true, peer: null }) };
+/** A client certificate that did not verify (X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY), kept by `verify none`. */
+const UNTRUSTED: FakeExchange = { ssl: true, tls: tlsSession({ verify: 20 }) };
+/** openssl s_client's ClientHello waiting in a TCP session's buffer. */
+const HELLO: FakeExchange = { tcp: true, payload: CLIENT_HELLO };
+
+/** A session of the stick world (stick-world.ts): sc0..sc2 tracked, the client SRC in table fe. */
+const STICK: FakeExchange = { src: SRC, stick: true };
+/** The same world, a client the table does not know. */
+const STRANGER: FakeExchange = { src: '203.0.113.99', stick: true };
+
+/** userlist admins: alice's clear password, bob's SHA-crypt hash of hunter2 (`openssl passwd -5 -salt hawsersalt hunter2`). */
+const OPTS: AclCompileOptions = {
+  userlist: (n) =>
+    n === 'admins'
+      ? new UserlistAuth('admins', [
+          { name: 'alice', password: 's3cret', insecure: true, groups: ['ops', 'dev'] },
+          { name: 'bob', password: '$5$hawsersalt$MCLnL0e7IqFFMLMDVwA/73vQOJR9pjBWXcYuBrlz6RD', insecure: false, groups: ['dev'] },
+        ])
+      : undefined,
+};
+const basic = (userPass: string): FakeExchange => ({ headers: ['Authorization', `Basic ${Buffer.from(userPass).toString('base64')}`] });
+const ALICE = basic('alice:s3cret');
+
 type Case = [expr: string, ex: FakeExchange, expected: string];
+
+const int = (n: number): string => `int:${n}`;
+
+/**
+ * sc_X(n), sc0_X..sc2_X and src_X for every read (indexed ones: sc_X(idx,n)
+ * and src_X(idx)), the cluster_ forms with the other node's share added.
+ */
+function stickReadCases(): Case[] {
+  const out: Case[] = [];
+  STICK_READS.forEach((r, i) => {
+    for (const sum of r.cluster ? [false, true] : [false]) {
+      const n = sum ? `cluster_${r.fetch}` : r.fetch;
+      const sc = (i % 3) as Slot;
+      if (r.indexed) {
+        out.push([`sc_${n}(1,${sc})`, STICK, expectedRead(r, sum, sc, 1)]);
+        out.push([`src_${n}(0)`, STICK, expectedRead(r, sum, 'src', 0)]);
+        out.push([`src_${n}(1,fe)`, STICK, expectedRead(r, sum, 'src', 1)]);
+        continue;
+      }
+      out.push([`sc_${n}(${sc})`, STICK, expectedRead(r, sum, sc)]);
+      for (const s of [0, 1, 2] as const) out.push([`sc${s}_${n}`, STICK, expectedRead(r, sum, s)]);
+      out.push([`src_${n}`, STICK, expectedRead(r, sum, 'src')]);
+    }
+  });
+  return out;
+}
+
+/** The fetches that write: sc_inc_* answer the new value, sc_clr_* the value before. */
+function stickWriteCases(): Case[] {
+  const out: Case[] = [];
+  for (const c of ['gpc0', 'gpc1']) {
+    out.push([`sc_inc_${c}(2)`, STICK, int(local(c, 2) + 1)]);
+    out.push([`sc_clr_${c}(1)`, STICK, int(local(c, 1))]);
+    for (const s of [0, 1, 2] as const) {
+      out.push([`sc${s}_inc_${c}`, STICK, int(local(c, s) + 1)]);
+      out.push([`sc${s}_clr_${c}`, STICK, int(local(c, s))]);
+    }
+    out.push([`src_inc_${c}`, STICK, int(local(c, 'src') + 1)]);
+    out.push([`src_clr_${c}`, STICK, int(local(c, 'src'))]);
+  }
+  out.push(['sc_inc_gpc(1,0)', STICK, int(local('gpc', 0, 1) + 1)]);
+  out.push(['sc_clr_gpc(0,2)', STICK, int(local('gpc', 2, 0))]);
+  out.push(['src_inc_gpc(0)', STICK, int(local('gpc', 'src', 0) + 1)]);
+  out.push(['src_clr_gpc(1,fe)', STICK, int(local('gpc', 'src', 1))]);
+  return out;
+}
 
 const CASES: Case[] = [
   // layer 4 / tls
@@ -208,13 +284,122 @@ const CASES: Case[] = [
   ['scook_cnt(SID)', RES, 'int:1'],
   ['res.cook_val(theme)', RES, 'int:0'],
   ['scook_val(SID)', RES, 'int:0'],
+  // ava runs a test file in a worker thread that Hawser did not start: thread 0
+  ['thread', TCP, 'int:0'],
+  // basic authentication against a userlist
+  ['http_auth(admins)', ALICE, 'bool:1'],
+  ['http_auth(admins)', basic('bob:hunter2'), 'bool:1'],
+  ['http_auth(admins)', basic('bob:hunter3'), 'bool:0'],
+  ['http_auth(admins)', REQ, 'bool:0'],
+  ['http_auth_group(admins)', basic('bob:hunter2'), 'str:bob'],
+  ['http_auth_group(admins)', basic('bob:hunter3'), 'absent'],
+  ['http_auth_type', ALICE, 'str:Basic'],
+  ['http_auth_user', basic('bob:hunter3'), 'str:bob'],
+  ['http_auth_pass', ALICE, 'str:s3cret'],
+  ['http_auth_user', TCP, 'absent'],
+  // tls session (terminated here)
+  ['ssl_fc_protocol', TLS, 'str:TLSv1.3'],
+  ['ssl_fc_protocol', TLS12, 'str:TLSv1.2'],
+  ['ssl_fc_protocol', TCP, 'absent'],
+  ['ssl_fc_cipher', TLS, 'str:TLS_AES_256_GCM_SHA384'],
+  ['ssl_fc_alpn', TLS, 'str:h2'],
+  ['ssl_fc_alpn', TLS12, 'absent'],
+  ['ssl_fc_use_keysize', TLS, 'int:256'],
+  ['ssl_fc_alg_keysize', TLS12, 'int:128'],
+  ['ssl_fc_err', TLS, 'int:0'],
+  ['ssl_fc_err', TCP, 'absent'],
+  ['ssl_fc_is_resumed', TLS, 'bool:0'],
+  ['ssl_fc_is_resumed', TLS12, 'bool:1'],
+  ['ssl_fc_has_sni', TLS, 'bool:1'],
+  ['ssl_fc_has_sni', TLS12, 'bool:0'],
+  ['ssl_fc_has_crt', TLS, 'bool:1'],
+  ['ssl_fc_has_crt', TLS12, 'bool:0'],
+  ['ssl_c_used', TLS, 'bool:1'],
+  ['ssl_c_used', TCP, 'bool:0'],
+  ['ssl_c_verify', UNTRUSTED, 'int:20'],
+  ['ssl_c_verify', TLS, 'int:0'],
+  ['ssl_c_err', TLS, 'int:0'],
+  ['ssl_c_ca_err', TLS, 'int:0'],
+  ['ssl_c_ca_err_depth', TLS, 'int:0'],
+  ['ssl_c_ca_err_depth', TCP, 'absent'],
+  // the client's certificate (test/fixtures/acl/client.crt; openssl x509 -noout ... prints these values)
+  ['ssl_c_s_dn', TLS, 'str:/C=FR/O=Hawser Test, Inc./OU=Ops/OU=Night Shift/CN=alice'],
+  ['ssl_c_s_dn(OU)', TLS, 'str:Ops'],
+  ['ssl_c_s_dn(OU,2)', TLS, 'str:Night Shift'],
+  ['ssl_c_s_dn(OU,-1)', TLS, 'str:Night Shift'],
+  ['ssl_c_s_dn(OU,3)', TLS, 'absent'],
+  ['ssl_c_s_dn(CN)', TLS, 'str:alice'],
+  ['ssl_c_s_dn(,0,rfc2253)', TLS, 'str:CN=alice,OU=Night Shift,OU=Ops,O=Hawser Test\\, Inc.,C=FR'],
+  ['ssl_c_s_dn', TLS12, 'absent'],
+  ['ssl_c_i_dn', TLS, 'str:/C=FR/O=Hawser Test, Inc./CN=Hawser Test CA'],
+  ['ssl_c_i_dn(CN)', TLS, 'str:Hawser Test CA'],
+  ['ssl_c_serial', TLS, 'bin:1234abcd'],
+  ['ssl_c_sha1', TLS, 'bin:52b782d63bad5d8036383452396d7d48b3569676'],
+  ['ssl_c_der', TLS, `bin:${derOf('client.crt').toString('hex')}`],
+  ['ssl_c_der', TLS12, 'absent'],
+  ['ssl_c_notbefore', TLS, 'str:260101000000Z'],
+  ['ssl_c_notafter', TLS, 'str:20500101000000Z'],
+  ['ssl_c_key_alg', TLS, 'str:id-ecPublicKey'],
+  ['ssl_c_version', TLS, 'int:3'],
+  ['ssl_c_version', TLS12, 'absent'],
+  // ours (test/fixtures/acl/server.crt)
+  ['ssl_f_s_dn', TLS12, 'str:/C=FR/O=Hawser Test, Inc./CN=www.example.com'],
+  ['ssl_f_s_dn(O)', TLS, 'str:Hawser Test, Inc.'],
+  ['ssl_f_i_dn(,0,rfc2253)', TLS, 'str:CN=Hawser Test CA,O=Hawser Test\\, Inc.,C=FR'],
+  ['ssl_f_serial', TLS, 'bin:c0ffee01'],
+  ['ssl_f_sha1', TLS, 'bin:ba78ee43306be9ab86d62522ad9cde0ec19011b6'],
+  ['ssl_f_der', TLS, `bin:${derOf('server.crt').toString('hex')}`],
+  ['ssl_f_notbefore', TLS, 'str:260301120000Z'],
+  ['ssl_f_notafter', TLS, 'str:360301120000Z'],
+  ['ssl_f_key_alg', TLS, 'str:rsaEncryption'],
+  ['ssl_f_version', TLS, 'int:3'],
+  ['ssl_f_version', TCP, 'absent'],
+  // a ClientHello read where it waits (test/fixtures/acl/client-hello-openssl.hex)
+  ['req.ssl_sni', HELLO, 'str:www.example.com'],
+  ['req_ssl_sni', HELLO, 'str:www.example.com'],
+  ['req.ssl_sni', { tcp: true, payload: CLIENT_HELLO.subarray(0, 200), mayGrow: true }, 'absent'],
+  ['req.ssl_sni', REQ, 'absent'],
+  ['req.ssl_alpn', HELLO, 'str:h2'],
+  ['req.ssl_hello_type', HELLO, 'int:1'],
+  ['req_ssl_hello_type', HELLO, 'int:1'],
+  ['req.ssl_hello_type', { tcp: true, payload: Buffer.from('GET / HTTP/1.1\r\n\r\n') }, 'absent'],
+  // TLS 1.2 as legacy_version (3.3): 3 * 65536 + 3
+  ['req.ssl_ver', HELLO, 'int:196611'],
+  ['req_ssl_ver', HELLO, 'int:196611'],
+  ['req.ssl_ver', { tcp: true, payload: Buffer.from('GET / HTTP/1.1\r\n\r\n') }, 'absent'],
+  // stick counters and tables (stick-world.ts)
+  ...stickReadCases(),
+  ...stickWriteCases(),
+  ['sc_trackers(1)', STICK, 'int:1'],
+  ['sc0_trackers', STICK, 'int:1'],
+  ['sc1_trackers', STICK, 'int:1'],
+  ['sc2_trackers', STICK, 'int:1'],
+  ['sc_tracked(2)', STICK, 'bool:1'],
+  ['sc_tracked(0)', REQ, 'bool:0'],
+  ['sc0_tracked', STICK, 'bool:1'],
+  ['sc1_tracked', STICK, 'bool:1'],
+  ['sc2_tracked', STICK, 'bool:1'],
+  ['sc2_tracked', REQ, 'bool:0'],
+  ['sc0_conn_cnt', REQ, 'absent'],
+  ['sc_http_req_cnt(1,other)', STICK, int(OTHER_HTTP_REQ_CNT)],
+  ['sc1_http_req_cnt(other)', STICK, int(OTHER_HTTP_REQ_CNT)],
+  ['sc0_http_req_cnt(other)', STICK, 'int:0'],
+  ['sc_http_req_rate(1,other)', STICK, 'absent'],
+  ['src_conn_cnt', STRANGER, 'int:0'],
+  ['src_inc_gpc0', STRANGER, 'int:1'],
+  ['src_updt_conn_cnt', STICK, int(local('conn_cnt', 'src') + 1)],
+  ['src_updt_conn_cnt', STRANGER, 'int:1'],
+  ['table_cnt', STICK, int(ENTRIES)],
+  ['table_cnt(other)', STICK, 'int:1'],
+  ['table_avl', STICK, int(TABLE_SIZE - ENTRIES)],
 ];
 
 CASES.forEach(([expr, ex, expected], i) => {
   test(`fetch #${i} ${expr} -> ${expected}${ex === TCP ? ' (tcp)' : ex === RES ? ' (response)' : ''}`, (t) => {
-    const x = compileSampleExpression(expr);
+    const world = ex.stick === true ? stickWorld(OPTS) : undefined;
+    const x = compileSampleExpression(expr, world?.options ?? OPTS);
     if (x instanceof AclError) return t.fail(x.toString());
-    t.is(show(x.eval(fakeContext(ex))), expected);
+    t.is(show(x.eval(fakeContext(ex, world?.counters))), expected);
   });
 });
 
@@ -225,7 +410,7 @@ test('every fetch of the table is exercised above', (t) => {
 
 /** What an ACL sees: true when any occurrence matches. */
 function aclMatches(words: string, ex: FakeExchange): boolean | string {
-  const d = compileAclDeclaration(['x', ...words.split(' ')]);
+  const d = compileAclDeclaration(['x', ...words.split(' ')], undefined, OPTS);
   if (d instanceof AclError) return d.toString();
   return d.expression.test(fakeContext(ex));
 }
@@ -274,4 +459,55 @@ test('header values are split at commas outside quotes and trimmed; an empty val
   const cnt = compileSampleExpression('req.hdr_cnt(x-e)');
   if (cnt instanceof AclError) return t.fail(cnt.toString());
   t.is(show(cnt.eval(fakeContext(ex))), 'int:1');
+});
+
+/** Evaluates `exprs` one after the other in one stick world (their writes stay). */
+function inWorld(exprs: string[], ex: FakeExchange = STICK, before?: (w: ReturnType<typeof stickWorld>) => void): string[] {
+  const w = stickWorld();
+  before?.(w);
+  return exprs.map((e) => {
+    const x = compileSampleExpression(e, w.options);
+    return x instanceof AclError ? x.toString() : show(x.eval(fakeContext(ex, w.counters)));
+  });
+}
+
+test('sc_inc_* and sc_clr_* write the entry that the reading fetches then see', (t) => {
+  const gpc0 = local('gpc0', 0);
+  const rate = local('gpc0_rate', 0);
+  t.deepEqual(inWorld(['sc0_inc_gpc0', 'sc_inc_gpc0(0)', 'sc0_get_gpc0', 'sc0_gpc0_rate', 'sc0_clr_gpc0', 'sc0_get_gpc0', 'sc0_gpc0_rate']), [
+    int(gpc0 + 1), int(gpc0 + 2), int(gpc0 + 2), int(rate + 2), int(gpc0 + 2), 'int:0', int(rate + 2),
+  ]);
+  // the cluster value keeps the other node's share when ours is cleared
+  t.deepEqual(inWorld(['src_clr_gpc1', 'src_cluster_get_gpc1']), [int(local('gpc1', 'src')), int(cluster('gpc1', 'src') - local('gpc1', 'src'))]);
+  t.deepEqual(inWorld(['src_inc_gpc0', 'src_inc_gpc0', 'src_get_gpc0', 'table_cnt'], STRANGER), ['int:1', 'int:2', 'int:2', int(ENTRIES + 1)]);
+});
+
+test('stick rates slide with the table clock, on each node share', (t) => {
+  const mine = local('http_req_rate', 0);
+  const theirs = cluster('http_req_rate', 0) - mine;
+  // one and a half periods later, half of the previous period still counts
+  const later = inWorld(['sc0_http_req_rate', 'sc0_cluster_http_req_rate', 'sc0_http_req_cnt'], STICK, (w) => (w.clock.now += 15_000));
+  t.deepEqual(later, [int(Math.floor(mine / 2)), int(Math.floor(mine / 2) + Math.floor(theirs / 2)), int(local('http_req_cnt', 0))]);
+  t.deepEqual(inWorld(['sc0_http_req_rate'], STICK, (w) => (w.clock.now += 20_000)), ['int:0']);
+});
+
+test('the TLS fetches: rfc2253 only, and an empty occurrence refused as HAProxy refuses it', (t) => {
+  const bad = compileSampleExpression('ssl_c_s_dn(,,rfc2253)');
+  t.true(bad instanceof AclError && bad.message.includes("expected ')' before ',rfc2253)'"));
+  const fmt = compileSampleExpression('ssl_f_s_dn(CN,1,ldap)');
+  t.true(fmt instanceof AclError && fmt.message.includes("invalid format 'ldap'"));
+});
+
+test('in an ACL, req.ssl_alpn tries every protocol the ClientHello offers', (t) => {
+  t.true(aclMatches('req.ssl_alpn http/1.1', HELLO));
+  t.true(aclMatches('req.ssl_alpn h2', HELLO));
+  t.false(aclMatches('req.ssl_alpn h3', HELLO));
+  t.true(aclMatches('req.ssl_sni -m end .example.com', HELLO));
+});
+
+test('in an ACL, http_auth_group matches any group of the authenticated user', (t) => {
+  t.true(aclMatches('http_auth_group(admins) dev', ALICE));
+  t.true(aclMatches('http_auth_group(admins) ops', ALICE));
+  t.false(aclMatches('http_auth_group(admins) ops', basic('bob:hunter2')));
+  t.false(aclMatches('http_auth_group(admins) dev', basic('bob:hunter3')));
 });
