@@ -12,7 +12,7 @@ export interface PeersCredentials {
   readonly secret: Buffer | undefined;
   /** Options of the TLS listener, when the local peer listens with `ssl`. */
   readonly server: TlsOptions | undefined;
-  /** Options of each TLS client session, by peer name. */
+  /** Options of each TLS client session, by peer name (our own name: the hand-over to our successor). */
   readonly clients: ReadonlyMap<string, ConnectionOptions>;
 }
 
@@ -73,6 +73,14 @@ export function loadCredentials(s: PeersSettings): CredentialsResult {
       ...files(r.tls),
       rejectUnauthorized: r.tls.verify !== 'none',
       // Peers are named by the section, not by DNS: the chain is checked against the CA, not a host name.
+      checkServerIdentity: () => undefined,
+    });
+  }
+  // A stopping process calls its successor on our own listener (the hand-over): with our certificate, checked against our CA.
+  if (s.listenTls !== undefined) {
+    clients.set(s.local, {
+      ...files(s.listenTls),
+      rejectUnauthorized: s.listenTls.caFile !== undefined && s.listenTls.verify !== 'none',
       checkServerIdentity: () => undefined,
     });
   }

@@ -20,6 +20,6 @@ export { peersSettings, type PeersSettings, type RemotePeer } from './settings.t
 export { loadCredentials, type PeersCredentials } from './credentials.ts';
 export { LinkTables, SessionSync, tableMismatch, type SharedTableStatus, type SyncedTable } from './table-sync.ts';
 export { PeerSession, type SessionTiming } from './session.ts';
-export { PeersNode, DEFAULT_TIMING, type PeersNodeOptions, type PeersStatus, type PeerStatus, type PeersTiming } from './peers-node.ts';
+export { PeersNode, DEFAULT_TIMING, type HandoverResult, type PeersNodeOptions, type PeersStatus, type PeerStatus, type PeersTiming } from './peers-node.ts';
 export { showPeers } from './show-peers.ts';
 export { checkPeers, startPeers, type Peers, type PeersOptions } from './start-peers.ts';

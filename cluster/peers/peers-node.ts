@@ -14,6 +14,11 @@
 //   session; acknowledgements trim each table's update log to the oldest
 //   position a peer still needs.
 // - Every timer is unref'd and cleared by stop().
+// - Hand-over (HAProxy's local peer): a process replaced by another (-sf)
+//   stops listening, then calls its own address, which only its successor
+//   (bound beside it with SO_REUSEPORT) still answers, and pushes every
+//   table to it in a full resync before it closes. The successor accepts a
+//   session from its own name only from another process instance.
 
 import { randomBytes } from 'node:crypto';
 import { createServer, connect, type Server, type Socket } from 'node:net';
@@ -30,7 +35,10 @@ import { PeerSession, type SessionHost, type SessionTiming } from './session.ts'
 import type { PeersSettings, RemotePeer } from './settings.ts';
 import { LinkTables, type SharedTableStatus, type SyncedTable } from './table-sync.ts';
 
-export interface PeersTiming extends SessionTiming, BackoffPolicy {}
+export interface PeersTiming extends SessionTiming, BackoffPolicy {
+  /** How long a stopping process may spend handing its tables to its successor (ms). */
+  readonly handoverMs: number;
+}
 
 export const DEFAULT_TIMING: PeersTiming = {
   heartbeatMs: 2000,
@@ -38,7 +46,11 @@ export const DEFAULT_TIMING: PeersTiming = {
   handshakeMs: 5000,
   minMs: 200,
   maxMs: 5000,
+  handoverMs: 10_000,
 };
+
+/** What a stopping process's hand-over came to: no successor answered, every table acknowledged, or not (lost, out of time). */
+export type HandoverResult = 'none' | 'done' | 'incomplete';
 
 export interface PeersNodeOptions {
   readonly settings: PeersSettings;
@@ -130,6 +142,8 @@ export class PeersNode implements SessionHost {
   readonly #credentials: PeersCredentials;
   readonly #getTables: () => ReadonlyMap<string, StickTable>;
   readonly #links = new Map<string, PeerLink>();
+  /** Sessions with this node's other process (predecessor or successor): the peer named like us. */
+  readonly #self: PeerLink;
   readonly #accepted = new Set<PeerSession>();
   readonly #version: number | undefined;
   readonly #minVersion: number | undefined;
@@ -153,11 +167,15 @@ export class PeersNode implements SessionHost {
     this.#version = o.version;
     this.#minVersion = o.minVersion;
     for (const r of o.settings.remotes) this.#links.set(r.name, new PeerLink(r));
+    // The successor listens where we do: on the listening address, not the (maybe relayed) one peers call.
+    const l = o.settings.listen;
+    const host = l.host === '' || l.host === '0.0.0.0' ? '127.0.0.1' : l.host === '::' ? '::1' : l.host;
+    this.#self = new PeerLink({ name: o.settings.local, host, port: l.port, tls: o.settings.listenTls });
     this.#hash = configHash(this.section, o.settings.members, []);
     this.refreshTables();
   }
 
-  /** Listens, then calls every peer. Rejects with a PeersError (HAWSER_PEERS_BIND) when the address is taken. */
+  /** Listens, then calls every peer. Rejects with a PeersError (HAWSER_PEERS_BIND) when the address is taken (by a socket not shared with SO_REUSEPORT). */
   async start(): Promise<void> {
     const s = this.settings;
     const server = this.#credentials.server !== undefined ? createTlsServer(this.#credentials.server) : createServer();
@@ -175,7 +193,9 @@ export class PeersNode implements SessionHost {
       server.once('error', (err: NodeJS.ErrnoException) =>
         reject(new PeersError(PeersCode.BIND, `peers '${this.section}': cannot listen on ${hostPort(s.listen.host, s.listen.port)}: ${err.code ?? err.message}`)),
       );
-      server.listen({ host: s.listen.host === '' ? undefined : s.listen.host, port: s.listen.port }, () => resolve());
+      // SO_REUSEPORT, as the proxy's listeners: a process started with -sf binds beside the one it replaces,
+      // which leaves once the new one serves; the peers then talk to the new instance and resync it.
+      server.listen({ host: s.listen.host === '' ? undefined : s.listen.host, port: s.listen.port, reusePort: true }, () => resolve());
     });
     server.on('error', (err: Error) => this.events.error({ event: 'peers-listener-error', peers: this.section, error: err.message }, `Peers ${this.section}: ${err.message}`));
     this.#server = server;
@@ -224,17 +244,24 @@ export class PeersNode implements SessionHost {
     if (!changed) return false;
     this.#synced = next;
     this.#hash = configHash(this.section, this.settings.members, [...next.values()].map((s) => s.table.def));
-    for (const link of this.#links.values()) link.session?.setTables(next, this.#hash);
+    for (const link of [...this.#links.values(), this.#self]) link.session?.setTables(next, this.#hash);
     return true;
   }
 
-  /** Closes every session (queued updates still leave) and the listener; clears every timer. */
-  async stop(): Promise<void> {
-    if (this.#stopped) return;
+  /**
+   * Closes every session (queued updates still leave) and the listener;
+   * clears every timer. With `handover`, first hands every table to this
+   * node's successor process if one listens on our address (bounded by
+   * timing.handoverMs); resolves with what that came to.
+   */
+  async stop(handover = false): Promise<HandoverResult> {
+    if (this.#stopped) return 'none';
+    const result = handover && this.#server !== undefined ? await this.#handOver() : 'none';
+    if (this.#stopped) return result;
     this.#stopped = true;
     clearInterval(this.#maintenance);
     const bye = new PeersError(PeersCode.STOPPING, 'this node stops');
-    for (const link of this.#links.values()) {
+    for (const link of [...this.#links.values(), this.#self]) {
       clearTimeout(link.timer);
       link.session?.pump();
       link.session?.close(bye, false, true);
@@ -244,6 +271,44 @@ export class PeersNode implements SessionHost {
     for (const t of this.#synced.values()) this.#release(t.table);
     const server = this.#server;
     if (server !== undefined) await new Promise<void>((r) => server.close(() => r()));
+    return result;
+  }
+
+  async #handOver(): Promise<HandoverResult> {
+    const started = Date.now();
+    // From now on the port is the successor's alone: our own call reaches it, not us.
+    this.#server!.close();
+    const link = this.#self;
+    const opts = this.#credentials.clients.get(link.remote.name);
+    const socket = opts !== undefined ? tlsConnect({ ...opts, host: link.remote.host, port: link.remote.port }) : connect({ host: link.remote.host, port: link.remote.port });
+    const s = new PeerSession(this, socket, 'connect', link.remote.name);
+    link.dialing = s;
+    socket.once(opts !== undefined ? 'secureConnect' : 'connect', () => s.begin());
+    let targets: Map<string, number> | undefined;
+    const deadline = started + this.timing.handoverMs;
+    let result: HandoverResult = 'incomplete';
+    while (Date.now() < deadline) {
+      if (s.state === 'closed') {
+        result = s.establishedAt > 0 ? 'incomplete' : 'none';
+        break;
+      }
+      if (s.state === 'established') {
+        // What the successor must have acknowledged: every update made before it answered (later ones follow live).
+        targets ??= new Map([...this.#synced.values()].map((t) => [t.name, t.table.lastUpdateId]));
+        if (s.settled(targets)) {
+          result = 'done';
+          break;
+        }
+      }
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    if (result !== 'none') {
+      const entries = [...this.#synced.values()].reduce((n, t) => n + t.table.used, 0);
+      const fields = { event: 'peers-handover', peers: this.section, result, entries, ms: Date.now() - started };
+      if (result === 'done') this.events.info(fields, `Peers ${this.section}: tables handed to the next process (${entries} entries in ${fields.ms} ms)`);
+      else this.events.warn(fields, `Peers ${this.section}: hand-over to the next process not acknowledged after ${fields.ms} ms`);
+    }
+    return result;
   }
 
   status(): PeersStatus {
@@ -332,7 +397,8 @@ export class PeersNode implements SessionHost {
     return {
       cluster: this.section,
       local: this.settings.local,
-      peers: new Set(this.#links.keys()),
+      // Our own name too: the other process of this node, during a hand-over.
+      peers: new Set([...this.#links.keys(), this.settings.local]),
       secret: this.#credentials.secret,
       configHash: this.#hash,
       software: 'hawser',
@@ -345,6 +411,7 @@ export class PeersNode implements SessionHost {
 
   established(s: PeerSession, r: HandshakeResult): void {
     this.#accepted.delete(s);
+    if (r.peer === this.settings.local) return this.#selfEstablished(s, r);
     const link = this.#links.get(r.peer);
     if (link === undefined || this.#stopped) {
       s.close(new PeersError(PeersCode.UNKNOWN_PEER, `'${r.peer}' is not a peer of section '${this.section}'`), true);
@@ -389,6 +456,20 @@ export class PeersNode implements SessionHost {
 
   closed(s: PeerSession, why: PeersError): void {
     this.#accepted.delete(s);
+    const self = this.#self;
+    if (s === self.session || s === self.dialing) {
+      if (s === self.dialing) self.dialing = undefined;
+      if (s === self.session) {
+        self.session = undefined;
+        self.bytesIn += s.bytesIn;
+        self.bytesOut += s.bytesOut;
+        // The other process is gone for good: what it acknowledged must not hold back trimming the update logs.
+        self.tables.tx.clear();
+        self.tables.rx.clear();
+      }
+      count(self.errors, why.code);
+      return;
+    }
     const link = s.peer !== undefined ? this.#links.get(s.peer) : undefined;
     count(link?.errors ?? this.errors, why.code);
     if (why.code === PeersCode.MALFORMED || why.code === PeersCode.OVERSIZE || why.code === PeersCode.BAD_LENGTH) {
@@ -438,6 +519,27 @@ export class PeersNode implements SessionHost {
   }
 
   // ---- internals
+
+  /** A session with our own name: a predecessor handing its tables over (accepted), or our successor (called). */
+  #selfEstablished(s: PeerSession, r: HandshakeResult): void {
+    const self = this.#self;
+    const ours = s.role === 'connect' ? s === self.dialing : !this.#stopped;
+    if (r.instance === this.instance || !ours) {
+      s.close(new PeersError(PeersCode.UNKNOWN_PEER, `'${r.peer}' is this node's own name`), true);
+      return;
+    }
+    if (self.dialing === s) self.dialing = undefined;
+    self.session?.close(new PeersError(PeersCode.DUPLICATE, 'replaced by a newer hand-over session'));
+    self.session = s;
+    self.sessions++;
+    this.events.info(
+      { event: 'peers-handover-session', peers: this.section, direction: s.role === 'connect' ? 'to-successor' : 'from-predecessor' },
+      s.role === 'connect'
+        ? `Peers ${this.section}: handing the tables to the next process of '${r.peer}'`
+        : `Peers ${this.section}: the previous process of '${r.peer}' hands its tables over`,
+    );
+    s.startSync(self.tables, this.#synced, this.#hash);
+  }
 
   #accept(socket: Socket): void {
     if (this.#stopped || this.#accepted.size >= MAX_PENDING_ACCEPTS) {
@@ -493,13 +595,14 @@ export class PeersNode implements SessionHost {
     setImmediate(() => {
       this.#flushScheduled = false;
       for (const link of this.#links.values()) link.session?.pump();
+      this.#self.session?.pump();
     });
   }
 
   /** Trims a table's update log to the oldest update a peer still needs. */
   #trim(t: SyncedTable): void {
     let min = Infinity;
-    for (const link of this.#links.values()) {
+    for (const link of [...this.#links.values(), this.#self]) {
       const tx = link.tables.tx.get(t.name);
       if (tx !== undefined && tx.epoch === t.epoch && tx.acked < min) min = tx.acked;
     }

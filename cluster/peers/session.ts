@@ -137,6 +137,11 @@ export class PeerSession {
     return this.#sync?.status() ?? [];
   }
 
+  /** The peer acknowledged every table up to these update ids (see SessionSync.settled). */
+  settled(upTo: ReadonlyMap<string, number>): boolean {
+    return this.state === 'established' && this.#sync !== undefined && this.#sync.settled(upTo);
+  }
+
   send(f: FrameMsg): void {
     if (this.state === 'closed') return;
     const bytes = encodeFrame(f);

@@ -22,7 +22,8 @@ export interface PeersOptions {
 export interface Peers {
   /** Follows a reloaded configuration (and the engine's new tables). */
   reload(config: Config): Promise<void>;
-  stop(): Promise<void>;
+  /** Stops every section; with `handover`, each first hands its tables to this node's next process, if one listens. */
+  stop(handover?: boolean): Promise<void>;
   status(): PeersStatus[];
   /** Closes the sessions of every section (or of one peer); they reconnect as after any loss. */
   disconnect(peer?: string): number;
@@ -118,9 +119,9 @@ export async function startPeers(config: Config, events: EventLogger, options: P
         }
       }
     },
-    async stop(): Promise<void> {
+    async stop(handover = false): Promise<void> {
       stopped = true;
-      await Promise.all([...running.values()].map((r) => r.node.stop()));
+      await Promise.all([...running.values()].map((r) => r.node.stop(handover)));
       running.clear();
     },
     status: () => [...running.values()].map((r) => r.node.status()),

@@ -63,6 +63,8 @@ interface Outbound {
   snap: StickEntry[] | undefined;
   snapPos: number;
   resyncUpto: number;
+  /** The peer acknowledged the end of the last full resync (or the session resumed without one). */
+  resyncAcked: boolean;
   /** Entries sent by the resync under way. */
   resyncSent: number;
   /** Entries sent (resync and updates). */
@@ -234,7 +236,10 @@ export class SessionSync {
 
   onAck(m: AckMsg): void {
     const o = this.#outById.get(m.table);
-    if (o === undefined || m.updateId <= o.acked) return;
+    if (o === undefined) return;
+    // Acks of a resync's batches do not exist: the first one at or past its end acknowledges all of it (0 included).
+    if (!o.resyncAcked && o.mode === 'live' && m.updateId >= o.resyncUpto) o.resyncAcked = true;
+    if (m.updateId <= o.acked) return;
     o.acked = m.updateId;
     const tx = this.#link.tx.get(o.local.name);
     if (tx !== undefined && tx.epoch === o.local.epoch) tx.acked = Math.max(tx.acked, m.updateId);
@@ -272,6 +277,19 @@ export class SessionSync {
     return idle < outs.length;
   }
 
+  /**
+   * True when the peer has acknowledged, for every table it syncs, every
+   * entry up to `upTo` (update id by table name): its last full resync, and
+   * the updates after it. Tables the peer does not sync count as done.
+   */
+  settled(upTo: ReadonlyMap<string, number>): boolean {
+    for (const o of this.#out.values()) {
+      if (o.mode === 'off') continue;
+      if (o.mode !== 'live' || !o.resyncAcked || o.acked < (upTo.get(o.local.name) ?? 0)) return false;
+    }
+    return true;
+  }
+
   status(): SharedTableStatus[] {
     const out: SharedTableStatus[] = [];
     for (const o of this.#out.values()) {
@@ -304,7 +322,7 @@ export class SessionSync {
   }
 
   #newOutbound(local: SyncedTable): Outbound {
-    return { local, id: this.#nextId++, mode: 'wait', cursor: 0, acked: 0, snap: undefined, snapPos: 0, resyncUpto: 0, resyncSent: 0, pushed: 0, peerDef: '' };
+    return { local, id: this.#nextId++, mode: 'wait', cursor: 0, acked: 0, snap: undefined, snapPos: 0, resyncUpto: 0, resyncAcked: false, resyncSent: 0, pushed: 0, peerDef: '' };
   }
 
   /** Decides, from the peer's announcement, how `o` starts. */
@@ -335,6 +353,7 @@ export class SessionSync {
       o.mode = 'live';
       o.cursor = d.resumeFrom;
       o.acked = d.resumeFrom;
+      o.resyncAcked = true;
       this.#link.tx.set(o.local.name, { epoch: o.local.epoch, acked: d.resumeFrom });
       return;
     }
@@ -349,6 +368,7 @@ export class SessionSync {
     o.snapPos = 0;
     o.resyncSent = 0;
     o.resyncUpto = t.lastUpdateId;
+    o.resyncAcked = false;
     o.cursor = o.resyncUpto;
     o.acked = 0;
     // The log must keep what follows the snapshot until the peer has it.

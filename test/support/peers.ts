@@ -1,8 +1,13 @@
 // For the peers tests: stick tables built as the engine builds them, and
 // in-process peers nodes over real sockets on 127.0.0.1, configured from a
-// real `peers` section. Every node is stopped at teardown.
+// real `peers` section, and the certificates of a peers PKI. Every node is
+// stopped and every file removed at teardown.
 
 import type { ExecutionContext } from 'ava';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { loadCredentials, PeersNode, peersSettings, type PeersTiming } from '../../cluster/peers/index.ts';
@@ -95,4 +100,29 @@ export function tableDef(over: Partial<TableDef> & { store?: string[] } = {}): T
 
 export function table(node: string, over: Partial<TableDef> & { store?: string[] } = {}): StickTable {
   return new StickTable(tableDef(over), { clock: () => performance.now() + 1, node });
+}
+
+/**
+ * A peers PKI made by the real openssl: CA `ca` signs the certificates of
+ * a and b, CA `rogue` the one of x (a stranger with a valid-looking
+ * certificate). Returns the paths: ca (the CA certificate), and a, b, x
+ * (certificate + key in one PEM, as `crt` takes it).
+ */
+export function peersPki(t: ExecutionContext): Record<'ca' | 'a' | 'b' | 'x', string> {
+  const dir = mkdtempSync(join(tmpdir(), 'hawser-peers-pki-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const ossl = (...args: string[]): void => {
+    execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });
+  };
+  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
+  for (const ca of ['ca', 'rogue']) ossl('req', '-x509', ...ec, '-subj', `/CN=${ca}`, '-days', '1', '-keyout', `${ca}.key`, '-out', `${ca}.pem`);
+  const files = { ca: join(dir, 'ca.pem'), a: '', b: '', x: '' };
+  for (const [name, ca] of [['a', 'ca'], ['b', 'ca'], ['x', 'rogue']] as const) {
+    ossl('req', ...ec, '-subj', `/CN=${name}`, '-keyout', `${name}.key`, '-out', `${name}.csr`);
+    ossl('x509', '-req', '-in', `${name}.csr`, '-CA', `${ca}.pem`, '-CAkey', `${ca}.key`, '-CAcreateserial', '-days', '1', '-out', `${name}.crt`);
+    const pem = execFileSync('cat', [`${name}.crt`, `${name}.key`], { cwd: dir });
+    writeFileSync(join(dir, `${name}.pem`), pem);
+    files[name] = join(dir, `${name}.pem`);
+  }
+  return files;
 }

@@ -2,15 +2,11 @@
 // Strangers connect with raw sockets and speak the protocol themselves.
 
 import test from 'ava';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { connect as tlsConnect } from 'node:tls';
 import { encodeFrame, FrameDecoder, PeersCode, PeersError, type FrameMsg } from '../../../cluster/peers/index.ts';
 import { freePorts } from '../../support/ports.ts';
-import { peersNode, peersSection, peerStatus, table, until } from '../../support/peers.ts';
+import { peersNode, peersPki, peersSection, peerStatus, table, until } from '../../support/peers.ts';
 
 /** A raw client: what it receives, frame by frame, until the other end closes. */
 function stranger(port: number, socket?: Socket): { socket: Socket; frames: Array<FrameMsg | PeersError>; closed: Promise<void>; send: (f: FrameMsg) => void } {
@@ -131,27 +127,8 @@ test('mixed protocol versions work when their ranges meet, and are refused clean
 
 // ---- TLS
 
-function pki(t: import('ava').ExecutionContext): Record<string, string> {
-  const dir = mkdtempSync(join(tmpdir(), 'hawser-peers-pki-'));
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
-  const ossl = (...args: string[]): void => {
-    execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });
-  };
-  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
-  for (const ca of ['ca', 'rogue']) ossl('req', '-x509', ...ec, '-subj', `/CN=${ca}`, '-days', '1', '-keyout', `${ca}.key`, '-out', `${ca}.pem`);
-  const files: Record<string, string> = { ca: join(dir, 'ca.pem') };
-  for (const [name, ca] of [['a', 'ca'], ['b', 'ca'], ['x', 'rogue']] as const) {
-    ossl('req', ...ec, '-subj', `/CN=${name}`, '-keyout', `${name}.key`, '-out', `${name}.csr`);
-    ossl('x509', '-req', '-in', `${name}.csr`, '-CA', `${ca}.pem`, '-CAkey', `${ca}.key`, '-CAcreateserial', '-days', '1', '-out', `${name}.crt`);
-    const pem = execFileSync('cat', [`${name}.crt`, `${name}.key`], { cwd: dir });
-    writeFileSync(join(dir, `${name}.pem`), pem);
-    files[name] = join(dir, `${name}.pem`);
-  }
-  return files;
-}
-
 test('TLS with a CA: members sync, a certificate from another CA is refused, plain TCP gets nothing', async (t) => {
-  const f = pki(t);
+  const f = peersPki(t);
   const [pa, pb, px] = await freePorts(3);
   const ports = { a: pa!, b: pb!, x: px! };
   const tlsLine = (crt: string): string[] => [`default-server ssl crt ${crt} ca-file ${f.ca} verify required`];

@@ -179,3 +179,28 @@ test('a reload that replaces a table resyncs it in full', async (t) => {
   await until(() => peerStatus(a, 'b').tables[0]?.resyncs === resyncs + 1 && peerStatus(a, 'b').tables[0]?.state === 'live', 5000, 'resync of the new table');
   t.true(peerStatus(a, 'b').drift, 'sizes differ now');
 });
+
+test('a stopping node hands every table to the next process on its address, and says when there is none', async (t) => {
+  const [pa, pb] = await freePorts(2);
+  const cfg = peersSection({ a: pa!, b: pb! });
+  const old = table('a');
+  const gpc0 = old.data('gpc0')!;
+  for (let i = 0; i < 300; i++) old.add(old.getOrCreate(0x0a000000 + i)!, gpc0, (i % 5) + 1);
+  const a = await peersNode(t, cfg, 'a', [old]);
+  // The next process of the same node binds beside it (SO_REUSEPORT), as `hawser -sf` does.
+  const next = table('a');
+  const a2 = await peersNode(t, cfg, 'a', [next]);
+  t.is(await a.node.stop(true), 'done');
+  t.is(next.used, 300);
+  let sum = 0;
+  for (const e of next.entries()) sum += next.value(e, gpc0);
+  t.is(sum, 900, "the old process's counters are the new one's own share");
+  t.true(a.events.some((e) => e.event === 'peers-handover' && e.result === 'done' && e.entries === 300));
+  t.true(a2.events.some((e) => e.event === 'peers-handover-session' && e.direction === 'from-predecessor'));
+  // The old process is gone: its session no longer holds back the new one's update log.
+  for (let i = 0; i < 10; i++) next.add(next.getOrCreate(0x0b000000 + i)!, gpc0, 1);
+  await until(() => next.oldestUpdateId > 5, 3000, 'update log trimmed');
+  const started = Date.now();
+  t.is(await a2.node.stop(true), 'none');
+  t.true(Date.now() - started < 1000, 'no successor: the stop is not held');
+});
