@@ -5,6 +5,7 @@
 // request's), as in HAProxy.
 
 import type { FetchDef } from './keyword.ts';
+import { AUTH_FETCHES } from './fetches-auth.ts';
 import { HTTP_FETCHES } from './fetches-http.ts';
 import { INTERNAL_FETCHES } from './fetches-internal.ts';
 import { L4_FETCHES } from './fetches-l4.ts';
@@ -14,7 +15,7 @@ import { SSL_FETCHES } from './fetches-ssl.ts';
 import { SSL_HELLO_FETCHES } from './fetches-ssl-hello.ts';
 import type { MatchMethod } from './patterns.ts';
 
-export const FETCHES: readonly FetchDef[] = [...L4_FETCHES, ...INTERNAL_FETCHES, ...HTTP_FETCHES, ...PAYLOAD_FETCHES, ...SSL_FETCHES, ...SSL_HELLO_FETCHES, ...STICK_FETCHES];
+export const FETCHES: readonly FetchDef[] = [...L4_FETCHES, ...INTERNAL_FETCHES, ...HTTP_FETCHES, ...PAYLOAD_FETCHES, ...SSL_FETCHES, ...SSL_HELLO_FETCHES, ...STICK_FETCHES, ...AUTH_FETCHES];
 
 const BY_NAME = new Map(FETCHES.map((f) => [f.name, f]));
 

@@ -36,7 +36,7 @@ export {
   SMP_METH,
 } from './sample.ts';
 export { AclCode, AclError, isAclError, type AclPos } from './errors.ts';
-export { type AclCompileOptions, type RulePhase, USE_CONN, USE_REQ, USE_RES } from './keyword.ts';
+export { type AclCompileOptions, type RulePhase, type UserlistRef, USE_CONN, USE_REQ, USE_RES } from './keyword.ts';
 export {
   Acl,
   AclExpression,

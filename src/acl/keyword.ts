@@ -43,6 +43,14 @@ export interface AclCompileOptions {
    * nothing at run time.
    */
   stickTable?: (name: string) => TableRef | undefined;
+  /** Resolves a `userlist` named by an argument (http_auth, http_auth_group). Absent: not checked, nobody authenticates. */
+  userlist?: (name: string) => UserlistRef | undefined;
+}
+
+/** A userlist as the auth fetches use it (src/auth's UserlistAuth). */
+export interface UserlistRef {
+  check(user: string, pass: string): boolean;
+  groupsOf(user: string): readonly string[];
 }
 
 /** What a keyword's validation sees while compiling. */

@@ -34,6 +34,8 @@ export interface BackendRules {
   readonly stick: StickRules | null;
   /** force-persist / ignore-persist lines: the first whose condition holds decides. */
   readonly persist: readonly PersistRule[];
+  /** errorfile / errorloc / http-error: the backend's reply for a status. */
+  readonly errorReplies: ReadonlyMap<number, HttpRule>;
 }
 
 /** `force-persist if COND` (force) or `ignore-persist if COND`. */

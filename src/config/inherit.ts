@@ -12,8 +12,8 @@ import { capabilities, describe, emptySettings, type ProxyDraft } from './draft.
 import { inheritCompression } from './compression.ts';
 import { inheritEmailAlert } from './mailers.ts';
 
-const FE_TIMEOUTS: ReadonlyArray<keyof Timeouts> = ['client', 'clientFin', 'httpRequest', 'httpKeepAlive'];
-const BE_TIMEOUTS: ReadonlyArray<keyof Timeouts> = ['connect', 'server', 'serverFin', 'check', 'queue', 'tunnel', 'httpRequest', 'httpKeepAlive'];
+const FE_TIMEOUTS: ReadonlyArray<keyof Timeouts> = ['client', 'clientFin', 'httpRequest', 'httpKeepAlive', 'tarpit'];
+const BE_TIMEOUTS: ReadonlyArray<keyof Timeouts> = ['connect', 'server', 'serverFin', 'check', 'queue', 'tunnel', 'httpRequest', 'httpKeepAlive', 'tarpit'];
 
 const FE_OPTIONS: ReadonlyArray<keyof ProxyOptions> = ['clitcpka', 'dontlognull'];
 const BE_OPTIONS: ReadonlyArray<keyof ProxyOptions> = ['abortonclose', 'allbackups', 'redispatch', 'logHealthChecks', 'srvtcpka', 'persist'];

@@ -6,11 +6,10 @@
 // valid in that section.
 
 /** Sections Hawser parses. */
-export const SECTIONS = ['global', 'defaults', 'frontend', 'backend', 'listen', 'peers', 'vrrp', 'mailers', 'cache', 'userlist'] as const;
+export const SECTIONS = ['global', 'defaults', 'frontend', 'backend', 'listen', 'peers', 'vrrp', 'mailers', 'cache', 'userlist', 'resolvers'] as const;
 
 /** HAProxy sections that belong to later issues. */
 export const UNSUPPORTED_SECTIONS = [
-  'resolvers',
   'program',
   'ring',
   'http-errors',
@@ -165,7 +164,7 @@ export const TIMEOUTS: Readonly<Record<string, { cap: Capability; field?: string
   check: { cap: 'be', field: 'check' },
   'http-request': { cap: 'any', field: 'httpRequest' },
   'http-keep-alive': { cap: 'any', field: 'httpKeepAlive' },
-  tarpit: { cap: 'any' },
+  tarpit: { cap: 'any', field: 'tarpit' },
 };
 
 export type OptionStatus =
@@ -319,6 +318,9 @@ export const SERVER_PARAMS: Readonly<Record<string, number>> = {
   'no-send-proxy': 0,
   'no-send-proxy-v2': 0,
   'check-send-proxy': 0,
+  resolvers: 1,
+  'init-addr': 1,
+  'resolve-prefer': 1,
 };
 
 /** HAProxy 2.6 server parameters of later issues (value: number of arguments, to skip them). */
@@ -326,7 +328,6 @@ export const UNSUPPORTED_SERVER_PARAMS: Readonly<Record<string, number>> = {
   'allow-0rtt': 0,
   'check-proto': 1,
   'check-via-socks4': 0,
-  'init-addr': 1,
   'log-proto': 1,
   'max-reuse': 1,
   minconn: 1,
@@ -344,9 +345,7 @@ export const UNSUPPORTED_SERVER_PARAMS: Readonly<Record<string, number>> = {
   proto: 1,
   redir: 1,
   'resolve-opts': 1,
-  'resolve-prefer': 1,
   'resolve-net': 1,
-  resolvers: 1,
   'proxy-v2-options': 1,
   'send-proxy-v2-ssl': 0,
   'send-proxy-v2-ssl-cn': 0,
@@ -677,3 +676,6 @@ export const VRRP_ENTRY_KEYWORDS = [
 
 /** Keywords of a `mailers` section. */
 export const MAILERS_KEYWORDS: readonly string[] = ['mailer', 'timeout'];
+
+/** Keywords of a `resolvers` section. */
+export const RESOLVERS_KEYWORDS: readonly string[] = ['nameserver', 'parse-resolv-conf', 'accepted_payload_size', 'resolve_retries', 'hold', 'timeout'];

@@ -52,6 +52,8 @@ export interface Timeouts {
   check?: number;
   clientFin?: number;
   serverFin?: number;
+  /** How long `http-request tarpit` holds a request (else the connect timeout). */
+  tarpit?: number;
 }
 
 export type BalanceAlgorithm =
@@ -181,6 +183,12 @@ export interface ServerParams {
   sendProxy?: 0 | 1 | 2;
   /** `check-send-proxy`: health checks send the PROXY header too. */
   checkSendProxy?: boolean;
+  /** `resolvers NAME`: a server given by name is re-resolved at run time through that section. */
+  resolvers?: string;
+  /** `init-addr last,libc,none,<ip>`: how a name gets its first address, in order (HAProxy default last,libc). */
+  initAddr?: string[];
+  /** `resolve-prefer ipv4|ipv6` (HAProxy's default is ipv6). */
+  resolvePrefer?: 'ipv4' | 'ipv6';
 }
 
 /** TLS protocol versions, as HAProxy writes them in ssl-min-ver / ssl-max-ver. */
@@ -660,6 +668,21 @@ export interface CacheSection {
   maxSecondaryEntries: number;
 }
 
+/** `resolvers NAME`: DNS nameservers and the timers of run-time resolution (durations in ms). */
+export interface ResolversSection {
+  pos: SourcePos;
+  name: string;
+  nameservers: Array<{ pos: SourcePos; name: string; address: Address }>;
+  /** `parse-resolv-conf`: the nameservers of /etc/resolv.conf are added at start-up. */
+  parseResolvConf: boolean;
+  /** `accepted_payload_size` (512..65535; above 512 queries carry an EDNS0 record). */
+  acceptedPayloadSize: number;
+  resolveRetries: number;
+  timeoutResolve: number;
+  timeoutRetry: number;
+  hold: { valid: number; nx: number; refused: number; timeout: number; other: number; obsolete: number };
+}
+
 export interface Config {
   /** Every file read, in order. */
   files: string[];
@@ -674,6 +697,8 @@ export interface Config {
   userlists: Map<string, Userlist>;
   /** `mailers NAME` sections. */
   mailers: Map<string, MailersSection>;
+  /** `resolvers NAME` sections (absent in models built before they existed). */
+  resolvers?: Map<string, ResolversSection>;
   /** Added: the environment after setenv/presetenv/unsetenv/resetenv, as HAProxy leaves it for child processes. */
   env?: Record<string, string>;
   /** Added: this node's name: global `localpeer`, else the caller's localName (-L or hostname). */

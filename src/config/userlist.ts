@@ -59,6 +59,9 @@ export function parseUserlistLine(d: Directive, u: UserlistDraft): void {
     }
     if (password === undefined) {
       d.warn(CfgCode.INCOMPLETE, `user '${name}' in userlist '${s.name}' has no password: it can never authenticate`);
+    } else if (!insecure && !/^\$(1|5|6)\$/.test(password)) {
+      // crypt(3) may know more schemes (DES, bcrypt, yescrypt) than src/auth computes.
+      d.warn(CfgCode.INCOMPLETE, `the password of user '${name}' in userlist '${s.name}' is not a $1$, $5$ or $6$ crypt hash: Hawser cannot verify it and this user can never authenticate`);
     }
     s.users.set(name, { pos: d.pos, name, password: password ?? '', insecure, groups });
     return;

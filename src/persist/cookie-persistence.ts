@@ -438,10 +438,16 @@ export class CookiePersistence<S extends CookieServer> {
   }
 }
 
-/** HAProxy's http_check_response_for_cacheability, as far as `nocache` needs it. */
+/**
+ * HAProxy's http_check_response_for_cacheability, as far as `nocache` needs
+ * it: a response with neither an expiration time (max-age, s-maxage,
+ * Expires) nor a validator (ETag, Last-Modified) is not one a cache would
+ * keep, and haproxy 2.6 adds no `Cache-Control: private` to it.
+ */
 function responseCacheable(h: readonly string[], status: number): boolean {
   if (status < 200) return false;
   let cacheable = true;
+  let lifetime = false;
   for (let i = 0; i < h.length; i += 2) {
     const n = h[i]!;
     if (sameName(n, 'pragma')) {
@@ -451,8 +457,11 @@ function responseCacheable(h: readonly string[], status: number): boolean {
         const p = part.trim().toLowerCase();
         if (p === 'public') cacheable = true;
         else if (p === 'private' || p === 'no-cache' || p === 'no-store' || p === 'max-age=0' || p === 's-maxage=0') cacheable = false;
+        else if (p.startsWith('max-age') || p.startsWith('s-maxage')) lifetime = true;
       }
+    } else if (sameName(n, 'expires') || sameName(n, 'etag') || sameName(n, 'last-modified')) {
+      lifetime = true;
     }
   }
-  return cacheable;
+  return cacheable && lifetime;
 }

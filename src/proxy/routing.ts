@@ -13,6 +13,8 @@ import type { CookieCapture } from '../persist/index.ts';
 import { compileTls, type CompiledTls } from './tls-setup.ts';
 import { StickTableSet } from './stick-tables.ts';
 import { compileStickRule } from './stick-rules.ts';
+import { userlistsOf } from './userlists.ts';
+import { compileErrorReplies } from './error-replies.ts';
 import type { StickRule, StickRules } from '../stick/index.ts';
 import { suggestion } from '../config/index.ts';
 import {
@@ -54,6 +56,8 @@ export interface ProxyRules {
   readonly persist: PersistRule[];
   /** `capture cookie NAME len N` (frontends), for %CC / %CS. */
   readonly cookieCapture: CookieCapture | null;
+  /** errorfile / errorloc / http-error: the proxy's reply for a status it produces. */
+  readonly errorReplies: ReadonlyMap<number, HttpRule>;
 }
 
 export interface CompiledRouting {
@@ -79,6 +83,7 @@ export const NO_RULES: ProxyRules = {
   stick: null,
   persist: [],
   cookieCapture: null,
+  errorReplies: new Map(),
 };
 
 export function compileRouting(config: Config): CompiledRouting {
@@ -146,6 +151,7 @@ function compileProxy(
     hasBackend: (name) => config.backends.has(name),
     hasServer: (b, s) => config.backends.get(b)?.servers.some((x) => x.name === s) === true,
     stickTable: tables.resolve,
+    userlist: userlistsOf(config),
   });
   const lines: Line[] = [
     ...p.acls.map((acl) => ({ line: acl.pos.line, kind: 'acl' as const, acl })),
@@ -170,6 +176,7 @@ function compileProxy(
     stick: null as StickRules | null,
     persist: [] as PersistRule[],
     cookieCapture: null as CookieCapture | null,
+    errorReplies: new Map() as ReadonlyMap<number, HttpRule>,
   };
   const stickRequest: StickRule[] = [];
   const stickResponse: StickRule[] = [];
@@ -179,6 +186,8 @@ function compileProxy(
     frontend: 'binds' in p,
     captures,
   };
+  // errorfile / http-error problems are reported before the rules' (where such lines usually stand)
+  rules.errorReplies = compileErrorReplies(p.errorReplies, acls, loadFile, proxy, out);
   const seen: boolean[] = [];
   for (const l of lines) {
     const file = l.kind === 'acl' ? l.acl.pos.file : l.kind === 'capture' ? l.capture.pos.file : l.rule.pos.file;

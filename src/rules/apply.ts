@@ -35,6 +35,8 @@ export type RuleOutcome =
   | { readonly kind: 'deny'; readonly status: number; readonly reply: HttpReply }
   | { readonly kind: 'tarpit'; readonly status: number; readonly reply: HttpReply }
   | { readonly kind: 'return'; readonly status: number; readonly reply: HttpReply }
+  /** http-request auth: the 401 challenge (HAProxy logs it PR, as a proxy condition). */
+  | { readonly kind: 'auth'; readonly status: number; readonly reply: HttpReply }
   | { readonly kind: 'redirect'; readonly status: number; readonly location: string; readonly reply: HttpReply }
   /**
    * The request goes to a service inside the process (use-service), not to a
@@ -98,6 +100,8 @@ export function applyHttpRules(rules: readonly HttpRule[], head: MutableHead, ct
         if (location === undefined) break;
         return { kind: 'redirect', status: d.code, location, reply: redirectReply(d.code, redirectReason(d.code), location, d.cookie) };
       }
+      case 'auth':
+        return { kind: 'auth', status: 401, reply: r.reply! };
       case 'use-service':
         return { kind: 'use-service', status: 503, reply: NO_SERVICE, service: r.service };
       case 'set-header':

@@ -10,7 +10,7 @@ import type { NameMatch } from './header-edit.ts';
 import { compileLogFormat, type LogFormat } from './log-format.ts';
 import { haproxyReason } from './reasons.ts';
 import { compileRuleRegex } from './regex-replace.ts';
-import { errorPageReply, payloadReply } from './reply.ts';
+import { authChallengeReply, errorPageReply, payloadReply } from './reply.ts';
 import { type HttpActionKind, HttpRule, type HttpRulePhase, type RedirectType } from './rule.ts';
 import { suggestion } from '../config/index.ts';
 import { type ActionKeyword, type ActionProxy, RS_HTTP_AFTER_RESPONSE, RS_HTTP_REQUEST, RS_HTTP_RESPONSE } from './action.ts';
@@ -37,7 +37,7 @@ const PHASE_SETS: Readonly<Record<HttpRulePhase, number>> = {
 const REQUEST_ACTIONS: readonly HttpActionKind[] = [
   'allow', 'deny', 'tarpit', 'return', 'redirect', 'set-header', 'add-header', 'del-header', 'replace-header',
   'replace-value', 'set-path', 'set-pathq', 'replace-path', 'replace-pathq', 'set-query', 'set-uri', 'replace-uri', 'set-method',
-  'use-service',
+  'use-service', 'auth',
 ];
 const RESPONSE_ACTIONS: readonly HttpActionKind[] = [
   'allow', 'deny', 'return', 'set-header', 'add-header', 'del-header', 'replace-header', 'replace-value', 'set-status',
@@ -48,7 +48,6 @@ const AFTER_RESPONSE_ACTIONS: readonly HttpActionKind[] = [
 
 /** HAProxy actions Hawser refuses for now (named, so the message says "not supported yet" rather than "unknown"). */
 const LATER = new Set([
-  'auth',
   'set-nice', 'set-tos', 'set-mark', 'add-acl', 'del-acl', 'set-map', 'del-map', 'lua',
   'wait-for-body', 'wait-for-handshake', 'early-hint', 'normalize-uri', 'reject', 'set-src', 'set-src-port',
   'set-dst', 'set-dst-port', 'do-resolve',
@@ -268,7 +267,23 @@ function compileAction(c: Compiler, rule: HttpRule): RuleError | undefined {
       return compileReply(c, rule);
     case 'redirect':
       return compileRedirect(c, rule);
+    case 'auth':
+      return compileAuth(c, rule);
   }
+}
+
+/** `auth [realm <realm>]`: the realm defaults to the proxy's name, as in HAProxy. */
+function compileAuth(c: Compiler, rule: HttpRule): RuleError | undefined {
+  const a = c.args();
+  let realm = c.opts.proxy?.name ?? '';
+  if (a.length > 0) {
+    if (a[0] !== 'realm') return c.trailing(a[0]!);
+    if (a[1] === undefined) return c.fail(RuleCode.BAD_ARGUMENT, 'missing realm value.');
+    if (a.length > 2) return c.trailing(a[2]!);
+    realm = a[1];
+  }
+  rule.reply = authChallengeReply(realm);
+  return undefined;
 }
 
 function compileDelHeader(c: Compiler, rule: HttpRule): RuleError | undefined {

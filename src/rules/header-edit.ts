@@ -83,7 +83,8 @@ export function replaceListValues(h: string[], lower: string, re: RegExp, subst:
       while (a < b && (seg[a] === ' ' || seg[a] === '\t')) a++;
       while (b > a && (seg[b - 1] === ' ' || seg[b - 1] === '\t')) b--;
       const r = replaceWhole(re, seg.slice(a, b), subst);
-      out += r === undefined ? seg : seg.slice(0, a) + r + seg.slice(b);
+      // HAProxy replaces the value with the blanks around it
+      out += r === undefined ? seg : r;
       if (j < v.length) out += ',';
       start = j + 1;
     }

@@ -44,6 +44,6 @@ export { CacheAction } from './action-cache.ts';
 export { compileTcpRule, runTcpRules, TcpRule, type TcpRuleSet, type TcpVerdict, TCP_GO, TCP_REJECT, TCP_WAIT } from './tcp-rules.ts';
 export { LOG_LEVELS } from './action-log-level.ts';
 export { HttpRule, type HttpActionKind, type HttpRulePhase } from './rule.ts';
-export { type HttpReply, replyBytes } from './reply.ts';
+export { type HttpReply, errorPageReply, rawReply, replyBytes, replyHead, withReplyHead } from './reply.ts';
 export { LogFormat, compileLogFormat } from './log-format.ts';
 export { haproxyReason } from './reasons.ts';

@@ -33,6 +33,7 @@ export type HttpActionKind =
   | 'set-method'
   | 'set-status'
   | 'use-service'
+  | 'auth'
   /** An action of the shared table (set-var, capture, set-log-level...): see `action`. */
   | 'action';
 

@@ -2,7 +2,7 @@
 // address, or an inherited fd. Each accepted connection becomes a CliSession
 // at the socket's level.
 
-import { chmodSync, lstatSync, unlinkSync } from 'node:fs';
+import { chmodSync, linkSync, lstatSync, renameSync, unlinkSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import type { StatsSocket } from '../config/index.ts';
 
@@ -10,6 +10,8 @@ export class StatsSocketListener {
   readonly config: StatsSocket;
   readonly server: Server;
   readonly label: string;
+  /** The inode of the socket file this listener bound, to tell it from a successor's. */
+  #ino = -1;
 
   constructor(config: StatsSocket, onConnection: (s: Socket, cfg: StatsSocket) => void) {
     this.config = config;
@@ -30,6 +32,7 @@ export class StatsSocketListener {
       this.server.once('error', onError);
       const done = (): void => {
         this.server.off('error', onError);
+        if (a.kind === 'unix') this.#ino = inodeOf(a.path);
         if (a.kind === 'unix' && this.config.mode !== undefined) {
           try {
             chmodSync(a.path, this.config.mode);
@@ -53,13 +56,27 @@ export class StatsSocketListener {
 
   /**
    * Stops listening now; connected CLI sessions are not waited for. The
-   * socket file goes at once, so that a reload may bind the same path again.
+   * socket file goes at once (libuv unlinks it on close), so that a reload
+   * may bind the same path again. After `-sf` the path is the successor's
+   * socket: libuv would unlink that one, so it is kept under a second name
+   * across the close and put back.
    */
   close(): Promise<void> {
     if (!this.server.listening) return Promise.resolve();
+    const a = this.config.address;
+    const successor = a.kind === 'unix' && this.#ino !== -1 && inodeOf(a.path) !== this.#ino ? `${a.path}.${process.pid}.keep` : undefined;
+    if (successor !== undefined) linkSync((a as { path: string }).path, successor);
     this.server.close();
-    if (this.config.address.kind === 'unix') removeStaleSocket(this.config.address.path);
+    if (successor !== undefined) renameSync(successor, (a as { path: string }).path);
     return Promise.resolve();
+  }
+}
+
+function inodeOf(path: string): number {
+  try {
+    return lstatSync(path).ino;
+  } catch {
+    return -1;
   }
 }
 

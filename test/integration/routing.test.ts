@@ -121,6 +121,7 @@ test('bad ACLs and rules: file:line, a code, and a did-you-mean, from -c', async
     acl api path_bge /api/
     use_backend app if nosuchacl
     default_backend app
+    http-request auth if !{ http_auth(nosuchlist) }
 backend app
     server s 127.0.0.1:2
 `,
@@ -130,4 +131,5 @@ backend app
   const err = p.stderr.join('\n');
   t.regex(err, new RegExp(`HAWSER_ACL_\\w+ ${file}:8: error detected while parsing ACL 'api' : .*path_bge.*did you mean 'path_beg'`));
   t.regex(err, new RegExp(`HAWSER_ACL_\\w+ ${file}:9: error detected while parsing switching rule : .*nosuchacl`));
+  t.regex(err, new RegExp(`HAWSER_ACL_UNKNOWN_REFERENCE ${file}:11: .*unable to find userlist 'nosuchlist' referenced in arg 1 of ACL keyword 'http_auth'`));
 });

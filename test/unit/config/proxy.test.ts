@@ -145,13 +145,13 @@ test('timeouts: every name, in milliseconds', (t) => {
 });
 
 test('legacy and unknown timeouts', (t) => {
-  const r = parse('defaults\n  contimeout 5s\n  clitimeout 5s\n  srvtimeout 5s\n  timeout conect 5s\n  timeout tarpit 1s\n  timeout client 5x\n  timeout server\n');
+  const r = parse('defaults\n  contimeout 5s\n  clitimeout 5s\n  srvtimeout 5s\n  timeout conect 5s\n  timeout tarpit 1x\n  timeout client 5x\n  timeout server\n');
   t.deepEqual(r.errors, [
     "HAWSER_CFG_DEPRECATED t.cfg:2: 'contimeout' was removed in HAProxy 2.1: use 'timeout connect'",
     "HAWSER_CFG_DEPRECATED t.cfg:3: 'clitimeout' was removed in HAProxy 2.1: use 'timeout client'",
     "HAWSER_CFG_DEPRECATED t.cfg:4: 'srvtimeout' was removed in HAProxy 2.1: use 'timeout server'",
     "HAWSER_CFG_UNKNOWN_KEYWORD t.cfg:5: unknown timeout 'conect' in anonymous defaults section (did you mean 'connect'?)",
-    "HAWSER_CFG_UNSUPPORTED t.cfg:6: 'timeout tarpit' is not supported yet",
+    "HAWSER_CFG_BAD_VALUE t.cfg:6: 'timeout tarpit': unexpected 'x' after the number in '1x' (units are us, ms, s, m, h and d)",
     "HAWSER_CFG_BAD_VALUE t.cfg:7: 'timeout client': unexpected 'x' after the number in '5x' (units are us, ms, s, m, h and d)",
     "HAWSER_CFG_BAD_ARGUMENT t.cfg:8: 'timeout server' expects a time (e.g. 5s)",
   ]);
@@ -463,10 +463,10 @@ test('removed HAProxy keywords name their replacement', (t) => {
 });
 
 test('unsupported sections are reported once and their contents skipped', (t) => {
-  const r = parse('resolvers r0\n  nameserver bob 10.0.0.1:53\n  bogus\nresolvers dns\n  nameserver a 1.1.1.1:53\nbackend b\n  frob\n');
+  const r = parse('program p0\n  command /bin/true\n  bogus\nring r1\n  size 1024\nbackend b\n  frob\n');
   t.deepEqual(r.errors, [
-    "HAWSER_CFG_UNSUPPORTED t.cfg:1: section 'resolvers' is not supported yet",
-    "HAWSER_CFG_UNSUPPORTED t.cfg:4: section 'resolvers' is not supported yet",
+    "HAWSER_CFG_UNSUPPORTED t.cfg:1: section 'program' is not supported yet",
+    "HAWSER_CFG_UNSUPPORTED t.cfg:4: section 'ring' is not supported yet",
     "HAWSER_CFG_UNKNOWN_KEYWORD t.cfg:7: unknown keyword 'frob' in backend 'b'",
   ]);
 });

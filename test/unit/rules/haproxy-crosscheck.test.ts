@@ -37,6 +37,7 @@ const CASES: Case[] = [
   { rules: ['http-request del-header x-f -m beg', 'http-request del-header ^x-[0-9] -m reg'], path: '/', headers: ['X-Foo', '1', 'X-1', '2', 'Y-F', '3'] },
   { rules: ['http-request replace-header X-A b(.) Z\\1'], path: '/', headers: ['X-A', 'abcd', 'X-A', 'none'] },
   { rules: ['http-request replace-value X-L ^foo=(.*) F\\1'], path: '/', headers: ['X-L', 'foo=1, bar=2,foo=3'] },
+  { rules: ['http-request replace-value X-L ^foo=(.*) F\\1'], path: '/', headers: ['X-L', 'foo=1 ,  bar=2 , foo=3 ,x'] },
   { rules: ['http-request set-path /new%[path]'], path: '/a/b?x=1' },
   { rules: ['http-request set-query q=1'], path: '/a?x=1' },
   { rules: ['http-request set-query q=1'], path: '/a' },
