@@ -13,6 +13,7 @@ import { connect } from 'node:net';
 import { tcpEchoServer } from '../support/backends.ts';
 import { rawConnection } from '../support/http-client.ts';
 import { freePort } from '../support/ports.ts';
+import { socat } from '../support/socat.ts';
 import { httpRequest } from '../support/http-client.ts';
 
 function tempDir(t: Parameters<typeof writeConfig>[0]): string {
@@ -146,10 +147,13 @@ backend app
   t.is(JSON.parse(r.text).url, '/via-fd');
 });
 
-test('-sf: a new process takes over the port and the old one finishes and exits', async (t) => {
+test('-sf: a new process takes over the port and the stats socket, and the old one finishes and exits', async (t) => {
   const servers = await echoServers(t, ['s1']);
   const port = await freePort();
-  const file = writeConfig(t, proxyCfg(port, servers[0].port));
+  const dir = mkdtempSync(join(tmpdir(), 'hawser-sf-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const sock = join(dir, 'admin.sock');
+  const file = writeConfig(t, `global\n    stats socket ${sock} level admin\n${proxyCfg(port, servers[0].port)}`);
   const oldP = runHawser(t, ['-f', file]);
   await oldP.waitFor((_l, e) => e?.event === 'ready');
   t.is((await httpRequest(port, '/old')).status, 200);
@@ -157,6 +161,9 @@ test('-sf: a new process takes over the port and the old one finishes and exits'
   await newP.waitFor((_l, e) => e?.event === 'ready');
   t.is(await oldP.exited, 0, 'the old process finished cleanly');
   t.is((await httpRequest(port, '/new')).status, 200);
+  // The old process closed its socket on the same path: the successor's file is still there.
+  t.true(existsSync(sock), 'the stats socket file survives the old process');
+  t.regex(await socat(sock, 'show info\n'), new RegExp(`^Pid: ${newP.child.pid}$`, 'm'));
 });
 
 test('-v and -vv print haproxy-style version blocks', async (t) => {
