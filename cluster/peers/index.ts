@@ -22,4 +22,5 @@ export { LinkTables, SessionSync, tableMismatch, type SharedTableStatus, type Sy
 export { PeerSession, type SessionTiming } from './session.ts';
 export { PeersNode, DEFAULT_TIMING, type HandoverResult, type PeersNodeOptions, type PeersStatus, type PeerStatus, type PeersTiming } from './peers-node.ts';
 export { showPeers } from './show-peers.ts';
+export { renderPeersMetrics } from './metrics.ts';
 export { checkPeers, startPeers, type Peers, type PeersOptions } from './start-peers.ts';

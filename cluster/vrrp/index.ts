@@ -87,3 +87,4 @@ export { runBounded, describeOutcome, type CommandOutcome, type RunningCommand }
 export { runNotify, notifyState, NOTIFY_TIMEOUT, type NotifyState, type NotifyTarget } from './notify.ts';
 export { VrrpGroupRunner } from './group-runner.ts';
 export { VrrpRouters, type VrrpRoutersOptions } from './routers.ts';
+export { renderVrrpMetrics } from './metrics.ts';

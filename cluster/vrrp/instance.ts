@@ -97,11 +97,23 @@ export interface VrrpInstanceStatus {
   receiveErrors: number;
   transportErrors: number;
   addressErrors: number;
+  /** Split-brain episodes seen (another master's adverts while we were Master), and the last one. */
+  splitBrains: number;
+  lastSplitBrain: { peer: string; peerPriority: number; priority: number; at: string } | undefined;
 }
 
 /** How often a drop code is logged again while it keeps happening. */
 const DROP_LOG_INTERVAL = 10_000;
 const TIMERS: readonly VrrpTimer[] = ['adver', 'master-down', 'garp'];
+/**
+ * After the new master's first advert, a stopping master keeps its
+ * addresses for one advert interval, at most this long: answers to requests
+ * it accepted just before the clients switched can still leave (a backend
+ * round trip, or more on a busy node). Short, because meanwhile both nodes
+ * hold the address (a host resolving it anew could get our MAC; the new
+ * master's second announcement burst corrects it).
+ */
+const HANDOVER_LINGER_MAX_MS = 200;
 
 export class VrrpInstance implements AdvertSink {
   #s: VrrpSettings;
@@ -136,6 +148,10 @@ export class VrrpInstance implements AdvertSink {
   #receiveErrors = 0;
   #transportErrors = 0;
   #addressErrors = 0;
+  #splitBrains = 0;
+  #lastSplitBrain: VrrpInstanceStatus['lastSplitBrain'];
+  /** Stopping as Master: called when another router's advert shows the new master. */
+  #newMasterHeard: (() => void) | undefined;
   #lastTransportError = { message: '', at: 0 };
   /** Per source, the mismatch last logged: logged again only when it changes (a reload on either side). */
   readonly #mismatched = new Map<string, string>();
@@ -297,9 +313,12 @@ export class VrrpInstance implements AdvertSink {
     this.#stopped = true;
     clearInterval(this.#trackTimer);
     this.#stopTrackers();
-    this.#handle({ kind: 'shutdown' });
+    // A master hands over before letting go of its addresses: the connections it accepted until the clients switched can still answer.
+    const handover = this.#machine.state === 'Master' && this.#addresses.held;
+    this.#handle({ kind: 'shutdown', handover });
     this.#running = false;
     for (const t of TIMERS) this.#clearTimer(t);
+    if (handover) await this.#handover();
     if (this.#addresses.held) this.#addresses.remove();
     await Promise.all([this.#transport.flush(), this.#addresses.idle()]);
     this.#addresses.close();
@@ -320,6 +339,23 @@ export class VrrpInstance implements AdvertSink {
       },
       `VRRP ${st.name}: stopped after ${st.advertsSent} adverts sent, ${st.advertsReceived} received, ${st.receiveErrors} bad packets`,
     );
+  }
+
+  /**
+   * Waits for the new master's first advert (its backups take over after
+   * Skew_Time, under one advert interval), then lingers (HANDOVER_LINGER_MAX_MS); bounded
+   * for a master that had no backup.
+   */
+  async #handover(): Promise<void> {
+    const bound = Math.min(2 * this.#s.advertInterval, this.#s.advertInterval + 500);
+    let timer: NodeJS.Timeout | undefined;
+    const heard = await new Promise<boolean>((resolve) => {
+      this.#newMasterHeard = () => resolve(true);
+      timer = setTimeout(() => resolve(false), bound);
+    });
+    clearTimeout(timer);
+    this.#newMasterHeard = undefined;
+    if (heard) await new Promise((r) => setTimeout(r, Math.min(this.#s.advertInterval, HANDOVER_LINGER_MAX_MS)));
   }
 
   status(): VrrpInstanceStatus {
@@ -353,13 +389,20 @@ export class VrrpInstance implements AdvertSink {
       receiveErrors: this.#receiveErrors,
       transportErrors: this.#transportErrors,
       addressErrors: this.#addressErrors,
+      splitBrains: this.#splitBrains,
+      lastSplitBrain: this.#lastSplitBrain,
     };
   }
 
   // AdvertSink
 
   received(result: VrrpDecodeResult): void {
-    if (!this.#running) return;
+    if (!this.#running) {
+      if (this.#newMasterHeard !== undefined && result.ok && result.advert.priority > 0 && checkReceivedAdvert(result.advert, result.source, this.#ctx).accept) {
+        this.#newMasterHeard();
+      }
+      return;
+    }
     if (!result.ok) return this.#drop(result.drop, undefined);
     const verdict = checkReceivedAdvert(result.advert, result.source, this.#ctx);
     if (!verdict.accept) return this.#drop(verdict.drop, result.source);
@@ -420,6 +463,9 @@ export class VrrpInstance implements AdvertSink {
         case 'want-master':
           // The group decides (followed); alone, a member waits until its group is configured.
           break;
+        case 'split-brain':
+          this.#splitBrain(a.peer, a.peerPriority, a.priority);
+          break;
       }
     }
   }
@@ -457,6 +503,15 @@ export class VrrpInstance implements AdvertSink {
     else this.#events.info(fields, line);
     runNotify(this.#s.notify, { type: 'INSTANCE', name: this.#s.name }, notifyState(to), m.priority, (msg) =>
       this.#events.warn({ event: 'vrrp-notify-error', vrrp: this.#s.name }, `VRRP ${this.#s.name}: ${msg}`),
+    );
+  }
+
+  #splitBrain(peer: string, peerPriority: number, priority: number): void {
+    this.#splitBrains++;
+    this.#lastSplitBrain = { peer, peerPriority, priority, at: new Date().toISOString() };
+    this.#events.error(
+      { event: 'vrrp-split-brain', code: 'HAWSER_VRRP_SPLIT_BRAIN', vrrp: this.#s.name, vrid: this.#s.vrid, peer, peerPriority, priority, total: this.#splitBrains },
+      `VRRP ${this.#s.name}: split brain: ${peer} is also master of VRID ${this.#s.vrid} (priority ${peerPriority}, ours ${priority}); advertising at once so that it yields`,
     );
   }
 

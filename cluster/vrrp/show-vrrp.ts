@@ -35,6 +35,8 @@ export function showVrrp(instances: readonly VrrpInstanceStatus[]): string {
       `transitions: ${v.transitions}\n` +
       `last_transition: ${v.lastTransition ? `${v.lastTransition.from}->${v.lastTransition.to} (${v.lastTransition.reason}) at ${v.lastTransition.at}` : '-'}\n` +
       `receive_errors: ${v.receiveErrors}\n` +
+      `split_brains: ${v.splitBrains}\n` +
+      `last_split_brain: ${v.lastSplitBrain ? `${v.lastSplitBrain.peer} priority ${v.lastSplitBrain.peerPriority} (ours ${v.lastSplitBrain.priority}) at ${v.lastSplitBrain.at}` : '-'}\n` +
       `drops: ${drops || '-'}\n\n`;
   }
   return out.slice(0, -1);

@@ -13,7 +13,7 @@
 //   // ... when the adapter's timer for 'master-down' fires:
 //   apply(m.handle({ kind: 'timer', timer: 'master-down' }));
 
-import { compareIP } from './ip-address.ts';
+import { newEpisode, yieldsTo, type SplitBrainEpisode } from './split-brain.ts';
 
 export type VrrpState = 'Initialize' | 'Backup' | 'Master' | 'Fault';
 
@@ -42,7 +42,12 @@ export type VrrpTransitionReason =
 
 export type VrrpEvent =
   | { kind: 'startup' }
-  | { kind: 'shutdown' }
+  /**
+   * Leaving. `handover`: a Master keeps its addresses (no remove-vips) so
+   * the answers to connections it accepted can still leave; the adapter
+   * removes them once the new master speaks.
+   */
+  | { kind: 'shutdown'; handover?: boolean }
   /** A received advert that passed the codec and the receive checks. maxAdvertInterval in ms. */
   | { kind: 'advert'; priority: number; maxAdvertInterval: number; srcAddr: string }
   /** A timer armed by an 'arm-timer' action has reached its time. */
@@ -70,7 +75,9 @@ export type VrrpAction =
   | { kind: 'arm-timer'; timer: VrrpTimer; at: number }
   | { kind: 'cancel-timer'; timer: VrrpTimer }
   /** A sync-group member's Master_Down_Timer ran out: it becomes Master when its group agrees (a 'sync' event). */
-  | { kind: 'want-master' };
+  | { kind: 'want-master' }
+  /** While Master, another master's advert, one we beat (it yields when it hears us): log it at error, count it (once per episode). */
+  | ({ kind: 'split-brain' } & SplitBrainEpisode);
 
 export interface VrrpGarpSettings {
   /** ms after becoming master before the second burst of announcements; 0: none. */
@@ -139,6 +146,9 @@ export class VrrpStateMachine {
   /** Until when a lower-priority master is still accepted (preempt-delay). */
   #preemptDeadline: number | undefined;
   #garpPhase: 'second-burst' | 'refresh' = 'second-burst';
+  /** The last advert from another master while we were Master (split-brain episodes). */
+  #conflict: { peer: string; at: number } | undefined;
+  #masterSince = 0;
   readonly #armed = new Map<VrrpTimer, number>();
 
   constructor(options: VrrpMachineOptions, clock: VrrpClock) {
@@ -229,7 +239,7 @@ export class VrrpStateMachine {
         } else this.#leaveInitialize(out, this.#priority === 255 ? 'address-owner' : 'startup');
         break;
       case 'shutdown':
-        this.#shutdown(out);
+        this.#shutdown(out, event.handover === true);
         break;
       case 'advert':
         this.#advert(out, event.priority, event.maxAdvertInterval, event.srcAddr);
@@ -296,6 +306,7 @@ export class VrrpStateMachine {
   #becomeMaster(out: VrrpAction[], reason: VrrpTransitionReason, message: string): void {
     this.#wantMaster = false;
     this.#transition(out, 'Master', reason, message);
+    this.#masterSince = this.#now();
     this.#cancel(out, 'master-down');
     out.push({ kind: 'send-advert', priority: this.#priority });
     out.push({ kind: 'add-vips' });
@@ -321,9 +332,16 @@ export class VrrpStateMachine {
     out.push({ kind: 'remove-vips' });
   }
 
-  #shutdown(out: VrrpAction[]): void {
+  #shutdown(out: VrrpAction[], handover: boolean): void {
     switch (this.#state) {
       case 'Master':
+        if (handover) {
+          this.#transition(out, 'Initialize', 'shutdown', 'shutting down: priority 0 sent, addresses held until the new master speaks');
+          this.#cancel(out, 'adver');
+          this.#cancel(out, 'garp');
+          out.push({ kind: 'send-advert', priority: 0 });
+          break;
+        }
         this.#transition(out, 'Initialize', 'shutdown', 'shutting down: priority 0 sent, backups take over after their Skew_Time');
         this.#leaveMaster(out, true);
         break;
@@ -367,29 +385,57 @@ export class VrrpStateMachine {
     }
     if (this.#state === 'Master') {
       if (priority === 0) {
-        // Another router thinks it is master and is stopping: make sure backups hear us at once.
+        // Another router thinks it is master and is stopping (or yielding to us, having been master unheard): make sure
+        // backups hear us at once.
+        this.#splitBrain(out, src, priority);
         out.push({ kind: 'send-advert', priority: this.#priority });
         this.#arm(out, 'adver', this.#advertInterval);
         return;
       }
       const higher = priority > this.#priority;
-      if (higher || (priority === this.#priority && compareIP(src, this.#primaryAddress) > 0)) {
-        this.#transition(
-          out,
-          'Backup',
-          higher ? 'higher-priority' : 'tie-break',
-          higher
-            ? `${src} advertises priority ${priority}, above our ${this.#priority}`
-            : `${src} advertises our priority ${priority} and has the higher address`,
-        );
-        this.#leaveMaster(out, false);
-        if (this.#version === 3) this.#masterAdverInterval = interval;
-        this.#masterAddress = src;
-        this.#masterPriority = priority;
-        this.#downCause = 'master-silent';
-        this.#arm(out, 'master-down', this.masterDownInterval);
+      if (!yieldsTo({ priority: this.#priority, address: this.#primaryAddress }, { priority, address: src })) {
+        // A master we beat still advertising: two masters.
+        this.#splitBrain(out, src, priority);
+        // RFC 5798 says discard it; answering at once makes the other master yield now rather than at our next advert.
+        out.push({ kind: 'send-advert', priority: this.#priority });
+        this.#arm(out, 'adver', this.#advertInterval);
+        return;
       }
+      this.#transition(
+        out,
+        'Backup',
+        higher ? 'higher-priority' : 'tie-break',
+        higher
+          ? `${src} advertises priority ${priority}, above our ${this.#priority}; priority 0 sent`
+          : `${src} advertises our priority ${priority} and has the higher address; priority 0 sent`,
+      );
+      // Priority 0 (beyond RFC 5798, which leaves quietly): the new master learns that we were master too. After a
+      // preemption it hears this at once; after a split brain, long after taking over: then it knows (#splitBrain).
+      this.#leaveMaster(out, true);
+      if (this.#version === 3) this.#masterAdverInterval = interval;
+      this.#masterAddress = src;
+      this.#masterPriority = priority;
+      this.#downCause = 'master-silent';
+      this.#arm(out, 'master-down', this.masterDownInterval);
     }
+  }
+
+  /**
+   * Another master heard while we are Master: its adverts (one we beat) or
+   * its priority 0 (it stepped down, or stops). A split brain when we have
+   * been master longer than 3 advert intervals: the other one took over only
+   * after missing our adverts for its Master_Down_Interval, so anything
+   * sooner is its last packet crossing our takeover (a preemption).
+   */
+  #splitBrain(out: VrrpAction[], src: string, priority: number): void {
+    const now = this.#now();
+    if (now - this.#masterSince <= 3 * this.#advertInterval) return;
+    if (newEpisode(this.#conflict, src, now, this.masterDownInterval)) {
+      out.push({ kind: 'split-brain', peer: src, peerPriority: priority, priority: this.#priority });
+      // While we could not hear each other, its announcements took the clients: take them back.
+      out.push({ kind: 'announce', count: this.#garp.masterRepeat });
+    }
+    this.#conflict = { peer: src, at: now };
   }
 
   /** preempt-delay: a lower-priority master is accepted until the delay has run, counted from startup or from first seeing it. */

@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import { hostname } from 'node:os';
 import { formatDiagnostic, loadConfig, type Config, type Diagnostic } from '../config/index.ts';
-import { checkCluster, clusterCommands, startCluster, type Cluster } from '../../cluster/index.ts';
+import { checkCluster, clusterCommands, clusterMetrics, startCluster, type Cluster } from '../../cluster/index.ts';
 import { createEventLogger } from '../events/index.ts';
 import {
   Reloader,
@@ -20,8 +20,9 @@ import {
   dropPrivileges,
   resolveIdentity,
 } from '../lifecycle/index.ts';
-import { Engine, StartError, compileRouting } from '../proxy/index.ts';
+import { Engine, StartError, compileRouting, type CompiledRouting } from '../proxy/index.ts';
 import { runCtl } from '../runtime/index.ts';
+import { WorkerPool, planThreads } from '../threads/index.ts';
 import { parseArgs, type CliOptions } from './args.ts';
 import { buildInfo, runningOn } from './build-info.ts';
 import { checkConditionArgument } from './check-condition.ts';
@@ -107,17 +108,34 @@ export async function main(argv: string[]): Promise<number> {
     for (const p of problems) process.stderr.write(`[ALERT]    (${process.pid}) : ${p}\n`);
     return 1;
   }
-  // The cluster part (VRRP) joins once the engine serves; a VIP may arrive at once.
+  // The cluster part (VRRP, peers) joins once the engine serves; a VIP may arrive at once.
   let cluster: Cluster;
   try {
     const backends = { usableServers: (name: string) => engine.backends.get(name)?.usableCount };
-    cluster = await startCluster(config, config.localName ?? opts.localPeer, events, { backends });
+    // Peers replicate the engine's tables, re-read at each reload (they are kept across it).
+    cluster = await startCluster(config, config.localName ?? opts.localPeer, events, { backends, tables: () => engine.stickTables() });
   } catch (err) {
     process.stderr.write(`[ALERT]    (${process.pid}) : ${(err as Error).message}\n`);
     await engine.stop(false).catch(() => {});
     return 1;
   }
   engine.runtime.registry.add(...clusterCommands(cluster));
+  engine.runtime.metricFamilies.push(clusterMetrics(cluster));
+  // nbthread > 1: more workers on the same listeners, bound before privileges are dropped.
+  const plan = planThreads(config.global.nbthread, replicatedTables(routing));
+  if (plan.warning !== null) events.warn({ event: 'nbthread-reduced', threads: plan.threads }, plan.warning);
+  const nbthread = plan.threads;
+  let pool: WorkerPool | null = null;
+  if (nbthread > 1) {
+    try {
+      pool = await WorkerPool.start({ engine, nbthread, events, log: { debug: opts.debug, quiet: opts.quiet, nodeName: opts.localPeer } });
+    } catch (err) {
+      const problems = err instanceof StartError ? err.problems : [(err as Error).message];
+      for (const p of problems) process.stderr.write(`[ALERT]    (${process.pid}) : ${p}\n`);
+      await cluster.stop(false).then(() => engine.stop(false)).catch(() => {});
+      return 1;
+    }
+  }
   const pidFile = new PidFile(opts.pidFile);
   try {
     pidFile.apply(config.global.pidfile);
@@ -170,8 +188,10 @@ export async function main(argv: string[]): Promise<number> {
       return checked;
     },
     // VRRP settings follow the reload: unchanged routers are left alone, a master stays master.
-    onReloaded: (next) => {
+    onReloaded: (next, nextRouting) => {
       void cluster.reload(next);
+      // The workers follow (a few ms later); problems are logged, the main thread already serves the new file.
+      void pool?.reload(next, replicatedTables(nextRouting));
       try {
         pidFile.apply(next.global.pidfile);
       } catch (err) {
@@ -194,7 +214,8 @@ export async function main(argv: string[]): Promise<number> {
       void reloader.close();
       const hardStopAfter = engine.config.global.hardStopAfter ?? 0;
       // The VIP leaves first (priority 0): new clients go to the next master while we drain.
-      cluster.stop(graceful).then(() => engine.stop(graceful, hardStopAfter)).then(
+      const stopped = (): Promise<unknown> => Promise.all([engine.stop(graceful, hardStopAfter), pool?.stop(graceful, hardStopAfter)]);
+      cluster.stop(graceful).then(stopped).then(
         () => {
           pidFile.remove();
           events.info({ event: 'stopped' }, 'Hawser stopped');
@@ -233,6 +254,13 @@ async function checkedConfig(opts: CliOptions): Promise<CheckedConfig> {
   const routing = config !== undefined ? compileRouting(config) : undefined;
   if (routing !== undefined) diagnostics.push(...routing.diagnostics);
   return { config, routing, diagnostics };
+}
+
+/** Stick tables a `peers` section replicates (they keep nbthread at 1, see src/threads/plan.ts). */
+function replicatedTables(routing: CompiledRouting): number {
+  let n = 0;
+  for (const t of routing.tables.configs.values()) if (t.peers !== undefined) n++;
+  return n;
 }
 
 /** -n / -N override the file, at start and at every reload. */

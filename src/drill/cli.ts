@@ -15,6 +15,7 @@ const USAGE = `Usage: hawser drill [options]   (root: builds network namespaces)
   --sticky-pct P          sticky clients that must keep their server (default ${DEFAULT_THRESHOLDS.stickyPct})
   --split-brain MS        two masters allowed after a partition heals (default: one advert interval)
   --json                  the report as JSON
+  --trace FILE            write every request, VRRP transition and VIP addition to FILE (JSON)
 `;
 
 export async function drillCommand(argv: string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): Promise<number> {
@@ -47,6 +48,12 @@ export async function drillCommand(argv: string[], out: NodeJS.WritableStream = 
         case '--sticky-pct': th.stickyPct = num(); break;
         case '--split-brain': split = num(); break;
         case '--json': json = true; break;
+        case '--trace': {
+          const f = argv[++i];
+          if (f === undefined || f === '') throw new Error('--trace needs a file name');
+          o.trace = f;
+          break;
+        }
         case '-h':
         case '--help':
           out.write(USAGE);
@@ -60,7 +67,12 @@ export async function drillCommand(argv: string[], out: NodeJS.WritableStream = 
     }
   }
   th.splitBrainMs = split ?? o.advertMs;
-  const { results, features } = await runDrill(o);
-  out.write(json ? `${JSON.stringify({ options: { nodes: o.nodes, advertMs: o.advertMs, thresholds: th }, features, results }, null, 2)}\n` : `${formatReport(results)}\n`);
+  const { results, features, clusterNotes, showCluster } = await runDrill(o);
+  if (json) out.write(`${JSON.stringify({ options: { nodes: o.nodes, advertMs: o.advertMs, thresholds: th }, features, clusterNotes, showCluster, results }, null, 2)}\n`);
+  else {
+    out.write(`${formatReport(results, clusterNotes)}\n`);
+    const [first, text] = Object.entries(showCluster)[0] ?? [];
+    if (first !== undefined && text !== '') out.write(`\nhawser ctl show cluster (on ${first}, at the end):\n${text}`);
+  }
   return results.every((r) => r.verdict === 'pass') ? 0 : 1;
 }

@@ -16,7 +16,7 @@ import { must, Network, type Host } from './netns.ts';
 import { HostProcess, type Event } from './process.ts';
 import { evaluate, type RequestRecord, type ScenarioInput, type ScenarioResult, type Thresholds, type Transition } from './report.ts';
 
-export const SCENARIOS = ['graceful', 'kill', 'backends', 'partition', 'reload', 'return', 'peer-restart'] as const;
+export const SCENARIOS = ['graceful', 'kill', 'backends', 'partition', 'split', 'reload', 'return', 'peer-restart'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 export interface DrillOptions {
@@ -27,6 +27,8 @@ export interface DrillOptions {
   /** How long to watch after each takeover before judging (ms). */
   settleMs: number;
   log: (line: string) => void;
+  /** A file to write every request, VRRP transition and VIP addition to (JSON), to see why a verdict failed. */
+  trace?: string;
 }
 
 export const DEFAULT_THRESHOLDS: Thresholds = {
@@ -41,6 +43,10 @@ const CLIENT_BIN = resolve(import.meta.dirname, 'client.ts');
 const BACKEND_BIN = resolve(import.meta.dirname, 'backend.ts');
 const PRIORITIES = [150, 100, 50];
 const STICKY_CLIENTS = 4;
+/** After a partition heals, the cluster has this long to agree on one master and bring the clients to it. */
+const RECOVERY_MS = 1000;
+/** Requests per 10 s on /limited: the limited client (20/s) is over it within a second of starting. */
+const RATE_LIMIT = 10;
 
 interface Node {
   name: string;
@@ -64,7 +70,7 @@ async function ask(socket: string, command: string): Promise<string> {
       cb();
     },
   });
-  const code = await runCtl(['-s', socket, command], sink, sink).catch(() => 1);
+  const code = await runCtl(['-S', socket, command], sink, sink).catch(() => 1);
   return code === 0 ? text : '';
 }
 
@@ -80,6 +86,8 @@ class Drill {
   readonly cfgFile: string;
   readonly records: RequestRecord[] = [];
   readonly transitions: Transition[] = [];
+  /** Split brains the nodes reported (vrrp-split-brain), for the trace. */
+  readonly splitBrains: Array<{ node: string; at: number; peer: string; peerPriority: number }> = [];
   readonly vipAdded: Array<{ node: string; at: number }> = [];
   readonly monitors: HostProcess[] = [];
   clientProc: HostProcess | undefined;
@@ -111,7 +119,8 @@ class Drill {
   async startNode(n: Node): Promise<void> {
     const p = new HostProcess(n.host, [process.execPath, HAWSER_BIN, '-f', this.cfgFile, '-L', n.name]);
     p.onEvent = (e, at) => {
-      if (e.event === 'vrrp-transition') this.transitions.push({ node: n.name, at: eventTime(e, at), to: String(e.to) });
+      if (e.event === 'vrrp-transition') this.transitions.push({ node: n.name, at: eventTime(e, at), to: String(e.to), reason: String(e.reason), priority: Number(e.priority) });
+      if (e.event === 'vrrp-split-brain') this.splitBrains.push({ node: n.name, at: eventTime(e, at), peer: String(e.peer), peerPriority: Number(e.peerPriority) });
     };
     // A killed node says nothing: its end is its last state change.
     void p.exited.then(() => this.transitions.push({ node: n.name, at: Date.now(), to: 'Stopped' }));
@@ -139,6 +148,23 @@ class Drill {
       await sleep(20);
     }
     await sleep(1500);
+    await this.tablesAgree(end);
+  }
+
+  /**
+   * Until every node's tables hold as many entries as node1's (or `until`):
+   * a node restarted by the previous scenario relearns its tables from its
+   * peers, and a scenario started before that would move sticky clients for
+   * a reason that is not the scenario's.
+   */
+  async tablesAgree(until: number): Promise<void> {
+    const used = async (n: Node): Promise<string> =>
+      [...(await ask(this.socket(n), 'show table')).matchAll(/# table: (\S+), .*used:(\d+)/g)].map((m) => `${m[1]}=${m[2]}`).join(' ');
+    while (Date.now() < until) {
+      const all = await Promise.all(this.nodes.map(used));
+      if (all.every((u) => u === all[0])) return;
+      await sleep(100);
+    }
   }
 
   async startMonitors(): Promise<void> {
@@ -199,12 +225,19 @@ class Drill {
     };
   }
 
-  async run(name: ScenarioName): Promise<ScenarioResult | undefined> {
+  /**
+   * Runs one scenario; its judgement, to be called once the client has
+   * stopped: a request still waiting for its answer when the scenario ended
+   * (a connection black-holed by the takeover) is judged with its outcome.
+   */
+  async run(name: ScenarioName): Promise<(() => ScenarioResult) | undefined> {
     const [n1, n2] = this.nodes as [Node, Node];
     await this.steady();
     const initial = this.states();
     const th = this.o.thresholds;
     let input: ScenarioInput;
+    /** Verdicts beyond evaluate()'s, checked when the scenario is judged: why it fails, or undefined. */
+    const checks: Array<() => string | undefined> = [];
     switch (name) {
       case 'graceful':
       case 'kill': {
@@ -215,6 +248,7 @@ class Drill {
         const tEnd = Date.now();
         input = this.input(name, t0, tEnd, n2, {
           failuresAllowed: name === 'kill',
+          inFlightExempt: name === 'graceful',
           takeoverLimitMs: name === 'kill' ? th.killTakeoverMs : th.gracefulTakeoverMs,
         });
         await n1.proc!.exited;
@@ -230,15 +264,38 @@ class Drill {
         for (const b of this.backends) await must('ip', ['-n', n1.host.ns, 'route', 'del', 'blackhole', `${b.address}/32`]);
         break;
       }
-      case 'partition': {
+      case 'partition':
+      case 'split': {
+        // partition: the master's link goes down (it notices: Fault); split: the switch stops forwarding its frames, its link
+        // stays up, it stays master, alone: two masters until the network heals.
+        const cut = (on: boolean): Promise<void> => (name === 'partition' ? this.net.setLink(n1.host, on) : this.net.setForwarding(n1.host, on));
         const t0 = Date.now();
-        await this.net.setLink(n1.host, false);
+        await cut(false);
         await this.waitMaster(n2, t0, 5000);
         await sleep(this.o.settleMs);
+        const masters = this.states();
+        const reportedBefore = await this.splitBrainsReported();
+        await cut(true);
+        // From when the network is back for sure (the command has returned).
         const healed = Date.now();
-        await this.net.setLink(n1.host, true);
         await sleep(this.o.settleMs);
-        input = this.input(name, t0, Date.now(), n2, { failuresAllowed: true, splitFrom: healed, notes: ['split brain is counted from the moment the link is back'] });
+        const end = Date.now();
+        checks.push(() => {
+          const late = this.records.filter((r) => r.t >= healed + RECOVERY_MS && r.t <= end && r.s === 0).length;
+          return late > 0 ? `${late} requests failed more than ${RECOVERY_MS} ms after the network healed` : undefined;
+        });
+        const reported = await this.splitBrainsReported(reportedBefore);
+        const notes = ['split brain is counted from the moment the link is back'];
+        const both = [...masters.values()].filter((st) => st === 'Master').length >= 2;
+        notes.push(
+          both
+            ? `both nodes were master when the link came back; split brain reported by ${Object.entries(reported).map(([n, k]) => `${n}: ${k}`).join(', ')} (show vrrp split_brains)`
+            : 'the isolated master had left Master before the link came back (no split brain to report)',
+        );
+        input = this.input(name, t0, end, n2, { failuresAllowed: true, splitFrom: healed, notes });
+        const unreported = both && Object.values(reported).every((k) => k === 0);
+        checks.push(() => (unreported ? 'two masters met after the partition and no node reported a split brain' : undefined));
+        if (name === 'split' && !both) checks.push(() => 'the isolated master left Master: this was not a split brain');
         break;
       }
       case 'reload': {
@@ -261,7 +318,7 @@ class Drill {
         await this.startNode(n1);
         await this.waitMaster(n1, t0, 5000);
         await sleep(this.o.settleMs);
-        input = this.input(name, t0, Date.now(), n1, { notes: ['the old master comes back and preempts'] });
+        input = this.input(name, t0, Date.now(), n1, { inFlightExempt: true, notes: ['the old master comes back and preempts'] });
         break;
       }
       case 'peer-restart': {
@@ -288,12 +345,47 @@ class Drill {
         break;
       }
     }
-    const r = evaluate(input, th, initial);
-    if (name === 'peer-restart' && input.peersLagMs === undefined) {
-      r.verdict = 'fail';
-      r.why.push('tables were not relearned');
+    if (name === 'peer-restart' && input.peersLagMs === undefined) checks.push(() => 'tables were not relearned');
+    return () => {
+      const r = evaluate(input, th, initial);
+      const why = checks.map((c) => c()).filter((w) => w !== undefined);
+      if (why.length > 0) {
+        r.verdict = 'fail';
+        r.why.push(...why);
+      }
+      return r;
+    };
+  }
+
+  /**
+   * Whether every node has an established peers session with every other
+   * one; a line per node that has not, since source persistence and the
+   * cluster-wide rate limit survive a takeover only through the peers.
+   */
+  async peersProblems(): Promise<string[]> {
+    const out: string[] = [];
+    for (const n of this.nodes) {
+      const text = await ask(this.socket(n), 'show peers');
+      if (text.trim() === '') {
+        out.push(`${n.name}: no peers section running ('show peers' answers nothing): this build does not start the peers protocol, so stick tables are not shared`);
+        continue;
+      }
+      const remote = [...text.matchAll(/id=([^()\s]+)\(remote\) addr=\S+ status=(\w+)/g)];
+      const down = remote.filter((m) => m[2] !== 'ESTA').map((m) => `${m[1]} (${m[2]})`);
+      if (remote.length === 0) out.push(`${n.name}: 'show peers' lists no remote peer`);
+      else if (down.length > 0) out.push(`${n.name}: peers session not established with ${down.join(', ')}`);
     }
-    return r;
+    return out;
+  }
+
+  /** Per node, the split brains `show vrrp` counts (minus `since`, when given). */
+  async splitBrainsReported(since: Record<string, number> = {}): Promise<Record<string, number>> {
+    const out: Record<string, number> = {};
+    for (const n of this.nodes) {
+      const m = /^split_brains: (\d+)$/m.exec(await ask(this.socket(n), 'show vrrp'));
+      out[n.name] = (m === null ? 0 : Number(m[1])) - (since[n.name] ?? 0);
+    }
+    return out;
   }
 
   async tableSize(n: Node, table: string): Promise<number> {
@@ -304,7 +396,16 @@ class Drill {
 }
 
 /** Builds the cluster, runs the scenarios, tears everything down; the results. */
-export async function runDrill(o: DrillOptions): Promise<{ results: ScenarioResult[]; features: Features }> {
+export interface DrillOutcome {
+  results: ScenarioResult[];
+  features: Features;
+  /** What the drill noticed about the cluster itself (peers not connected...). */
+  clusterNotes: string[];
+  /** `show cluster` as each node answered it at the end. */
+  showCluster: Record<string, string>;
+}
+
+export async function runDrill(o: DrillOptions): Promise<DrillOutcome> {
   if (o.nodes < 2 || o.nodes > 3) throw new Error('the drill runs 2 or 3 nodes');
   const dir = mkdtempSync(join(tmpdir(), 'hawser-drill-'));
   const net = await Network.create();
@@ -317,7 +418,7 @@ export async function runDrill(o: DrillOptions): Promise<{ results: ScenarioResu
       nodes: nodeHosts.map((h, i) => ({ name: `node${i + 1}`, address: h.address, priority: PRIORITIES[i]! })),
       backends: backends.map((h) => ({ name: h.name, address: h.address })),
       advertMs: o.advertMs,
-      rateLimit: 100,
+      rateLimit: RATE_LIMIT,
       nopreempt: false,
       sockDir: dir,
     };
@@ -337,21 +438,33 @@ export async function runDrill(o: DrillOptions): Promise<{ results: ScenarioResu
     }
     d.startClient(o.scenarios.length * 30_000 + 20_000);
     await sleep(2000);
-    const results: ScenarioResult[] = [];
+    const clusterNotes = features.stick ? await d.peersProblems() : [];
+    if (clusterNotes.length > 0) {
+      clusterNotes.push('without shared stick tables a new master does not know the source-sticky clients nor the limited client\'s rate: those verdicts fail');
+    }
+    for (const n of clusterNotes) o.log(`drill: ${n}`);
+    const judges: Array<() => ScenarioResult> = [];
     for (const s of o.scenarios) {
       o.log(`drill: ${s}...`);
-      const r = await d.run(s);
-      if (r !== undefined) results.push(r);
+      const judge = await d.run(s);
+      if (judge !== undefined) judges.push(judge);
       else o.log(`drill: ${s} skipped (needs stick tables and peers)`);
     }
+    const showCluster: Record<string, string> = {};
+    for (const n of nodes) showCluster[n.name] = await ask(d.socket(n), 'show cluster');
     await d.stopClient();
+    const results = judges.map((judge) => judge());
+    if (o.trace !== undefined) {
+      const scenarios = results.map((r) => ({ name: r.name, t0: r.t0, tEnd: r.tEnd }));
+      writeFileSync(o.trace, JSON.stringify({ scenarios, transitions: d.transitions, splitBrains: d.splitBrains, vipAdded: d.vipAdded, records: d.records }));
+    }
     // A node draining a connection to a client that is gone can wait for
     // minutes: the drill is over, so it gets a few seconds.
     for (const n of nodes) n.proc?.kill('SIGTERM');
     const grace = setTimeout(() => nodes.forEach((n) => n.proc?.kill('SIGKILL')), 5000);
     await Promise.all(nodes.map((n) => n.proc?.exited));
     clearTimeout(grace);
-    return { results, features };
+    return { results, features, clusterNotes, showCluster };
   } finally {
     await net.destroy();
     rmSync(dir, { recursive: true, force: true });

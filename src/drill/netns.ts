@@ -125,6 +125,15 @@ export class Network {
     await must('ip', ['-n', this.bridgeNs, 'link', 'set', this.bridgePort(host), up ? 'up' : 'down']);
   }
 
+  /**
+   * The bridge stops (or resumes) forwarding the host's frames while its
+   * link stays up: a switch failing between the nodes, the partition that
+   * leaves both sides master (a split brain), unlike a link down.
+   */
+  async setForwarding(host: Host, on: boolean): Promise<void> {
+    await must('ip', ['netns', 'exec', this.bridgeNs, 'bridge', 'link', 'set', 'dev', this.bridgePort(host), 'state', on ? '3' : '0']);
+  }
+
   async addresses(host: Host): Promise<string[]> {
     const r = await run('ip', ['-n', host.ns, '-j', '-4', 'addr', 'show', 'dev', 'eth0'], 2000);
     if (r.code !== 0) return [];

@@ -13,6 +13,8 @@ export interface VrrpConfigOptions {
   extra?: string[];
   /** Sections before the vrrp one (defaults, backends). */
   sections?: string;
+  /** A runtime socket per node, `DIR/<node name>.sock` (one identical file: the path comes from ${HAPROXY_LOCALPEER}). */
+  statsSocketDir?: string;
 }
 
 export function hawserConfig(o: VrrpConfigOptions): string {
@@ -22,6 +24,7 @@ export function hawserConfig(o: VrrpConfigOptions): string {
   return [
     'global',
     '    log stdout format raw local0',
+    ...(o.statsSocketDir !== undefined ? [`    stats socket "${o.statsSocketDir}/\${HAPROXY_LOCALPEER}.sock" mode 600 level admin`] : []),
     '',
     ...(o.sections !== undefined ? [o.sections] : []),
     'vrrp web',

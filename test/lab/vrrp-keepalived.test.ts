@@ -1,12 +1,14 @@
 // A Hawser node and a keepalived node (apt) in the same virtual router, for
 // VRRPv3 and VRRPv2: each hears the other, the higher priority wins, and
 // failover works both ways (Hawser stops, keepalived takes the VIP after
-// Skew_Time; keepalived dies, Hawser takes it after Master_Down_Interval).
+// Skew_Time; keepalived dies, Hawser takes it after Master_Down_Interval;
+// a keepalived of higher priority preempts a Hawser master, then stops, and
+// Hawser takes the VIP back after Skew_Time).
 
 import test, { type ExecutionContext } from 'ava';
 import { startKeepalived, keepalivedConfig } from './keepalived.ts';
-import { isTransition, startHawser, tempDir, watchAddressAdded, writeFile } from './lab-process.ts';
-import { createLab, holds } from './netns.ts';
+import { isTransition, startHawser, tempDir, watchAddressAdded, writeFile, type LabEvent } from './lab-process.ts';
+import { createLab, holds, waitUntil } from './netns.ts';
 import { hawserConfig, masterDownInterval, VIP } from './vrrp-config.ts';
 
 const SLACK = 200;
@@ -55,6 +57,29 @@ async function interop(t: ExecutionContext, version: 2 | 3, interval: number): P
   t.true(toHawser <= hDown.down + 50 + SLACK, `Hawser took over after ${toHawser.toFixed(1)} ms, Master_Down_Interval is ${hDown.down.toFixed(1)} ms`);
   const became = await backup.waitFor('hawser Master', (_l, e) => isTransition(e, 'Master'), 1000);
   t.like(JSON.parse(became), { reason: 'master-silent' });
+
+  // A fresh keepalived 100 preempts the Hawser 50 master: Hawser reads its advert as Master and yields.
+  ka.process.kill('SIGKILL');
+  await ka.process.exited;
+  const ka2 = await startKeepalived(t, k, dir, keepalivedConfig({ name: 'k1', version, priority: 100, advertInterval: interval }));
+  await ka2.process.waitFor('keepalived to preempt', (l) => l.includes('(web) Entering MASTER STATE'), kaDown.down + 2000);
+  const yielded = await backup.waitFor('hawser to yield', (_l, e) => isTransition(e, 'Backup') && e?.reason === 'higher-priority', 2000);
+  t.like(JSON.parse(yielded), { from: 'Master' });
+  await waitUntil('the VIP on keepalived only', async () => (await holds(k, VIP)) && !(await holds(h, VIP)), 2000);
+
+  // keepalived stops (priority 0): Hawser takes over after its Skew_Time, not its Master_Down_Interval.
+  const hWatch2 = await watchAddressAdded(t, h, VIP);
+  const masters = (): LabEvent[] => backup.events.filter((e) => isTransition(e, 'Master'));
+  const mastersBefore = masters().length;
+  t0 = performance.now();
+  ka2.process.kill('SIGTERM');
+  const afterStop = (await hWatch2.added(hDown.down + 2000)) - t0;
+  t.log(`v${version}: keepalived SIGTERM -> Hawser holds the VIP after ${afterStop.toFixed(1)} ms (its Skew_Time ${hDown.skew.toFixed(1)} ms)`);
+  // The reason says which timer ran out: 'master-stopped' is Skew_Time after the priority 0, 'master-silent' Master_Down_Interval
+  // (timing alone cannot tell them apart on a loaded machine).
+  await waitUntil('hawser Master again', async () => masters().length > mastersBefore, 1000);
+  t.like(masters().at(-1), { reason: 'master-stopped' }, "Hawser did not act on keepalived's priority 0");
+  t.true(afterStop <= hDown.down + SLACK, `Hawser took ${afterStop.toFixed(1)} ms`);
 }
 
 test('interop with keepalived, VRRPv3 at 100 ms adverts', (t) => interop(t, 3, 100));

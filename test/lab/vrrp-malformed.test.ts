@@ -3,7 +3,8 @@
 // and goes on advertising (its backup does not take over).
 
 import test from 'ava';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+import { socat } from '../support/socat.ts';
 import { isTransition, spawnIn, startHawser, tempDir, writeFile } from './lab-process.ts';
 import { createLab, holds } from './netns.ts';
 import { hawserConfig, VIP } from './vrrp-config.ts';
@@ -13,7 +14,8 @@ const SENDER = resolve(import.meta.dirname, 'send-malformed.ts');
 test('malformed packets are dropped, counted by code and logged, not fatal', async (t) => {
   const lab = await createLab(t, 3);
   const [h1, h2, h3] = lab.hosts as [(typeof lab.hosts)[0], (typeof lab.hosts)[0], (typeof lab.hosts)[0]];
-  const cfg = writeFile(tempDir(t), 'hawser.cfg', hawserConfig({ priorities: { lb1: 150, lb2: 100 }, advertInterval: 100 }));
+  const dir = tempDir(t);
+  const cfg = writeFile(dir, 'hawser.cfg', hawserConfig({ priorities: { lb1: 150, lb2: 100 }, advertInterval: 100, statsSocketDir: dir }));
   const lb1 = await startHawser(t, h1, cfg, 'lb1');
   await lb1.waitFor('lb1 Master', (_l, e) => isTransition(e, 'Master'), 3000);
   const lb2 = await startHawser(t, h2, cfg, 'lb2');
@@ -52,7 +54,17 @@ test('malformed packets are dropped, counted by code and logged, not fatal', asy
   t.true(await holds(h1, VIP));
   t.false(await holds(h2, VIP));
 
-  // The counters, as the node reports them when it stops.
+  // The counters, as an operator reads them on the runtime socket...
+  const shown = await socat(join(dir, 'lb1.sock'), 'show vrrp\n');
+  t.regex(shown, /^receive_errors: 9$/m, shown);
+  const dropsLine = /^drops: (.*)$/m.exec(shown)?.[1] ?? '';
+  for (const code of expected) {
+    const n = code === 'HAWSER_VRRP_BAD_VERSION' ? 3 : 1;
+    t.true(dropsLine.split(' ').includes(`${code}=${n}`), `${code}=${n} in '${dropsLine}'`);
+  }
+  t.true(Number(/^adverts_sent: (\d+)$/m.exec(shown)?.[1]) > 10, shown);
+
+  // ...and as the node reports them when it stops.
   lb1.kill('SIGTERM');
   t.is(await lb1.exited, 0);
   const summary = lb1.events.find((e) => e.event === 'vrrp-stop');

@@ -12,11 +12,7 @@ test('show vrrp: state, priorities and counters of each node', async (t) => {
   const lab = await createLab(t, 2);
   const [h1, h2] = lab.hosts as [LabHost, LabHost];
   const dir = tempDir(t);
-  const text = hawserConfig({ priorities: { lb1: 150, lb2: 100 }, advertInterval: 100 }).replace(
-    'global\n',
-    `global\n    stats socket "${dir}/\${HAPROXY_LOCALPEER}.sock" mode 600 level admin\n`,
-  );
-  const cfg = writeFile(dir, 'hawser.cfg', text);
+  const cfg = writeFile(dir, 'hawser.cfg', hawserConfig({ priorities: { lb1: 150, lb2: 100 }, advertInterval: 100, statsSocketDir: dir }));
   const [lb1] = await Promise.all([startHawser(t, h1, cfg, 'lb1'), startHawser(t, h2, cfg, 'lb2')]);
   await lb1.waitFor('lb1 Master', (_l, e) => isTransition(e, 'Master'), 3000);
   await new Promise((r) => setTimeout(r, 300));

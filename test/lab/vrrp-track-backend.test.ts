@@ -3,6 +3,8 @@
 // server is back the first node preempts again.
 
 import test, { type ExecutionContext } from 'ava';
+import { join } from 'node:path';
+import { socat } from '../support/socat.ts';
 import { isTransition, spawnIn, startHawser, tempDir, writeFile, type LabProcess } from './lab-process.ts';
 import { createLab, holds, waitUntil, type LabHost } from './netns.ts';
 import { hawserConfig, VIP } from './vrrp-config.ts';
@@ -35,7 +37,7 @@ test('track-backend: the master whose backend is down yields, and preempts again
   const cfg = writeFile(
     dir,
     'hawser.cfg',
-    hawserConfig({ sections: BACKEND, priorities: { lb1: 150, lb2: 100 }, advertInterval: 100, extra: ['track-backend app weight -60'] }),
+    hawserConfig({ sections: BACKEND, priorities: { lb1: 150, lb2: 100 }, advertInterval: 100, extra: ['track-backend app weight -60'], statsSocketDir: dir }),
   );
   const app1 = await backendServer(t, h1);
   await backendServer(t, h2);
@@ -49,6 +51,13 @@ test('track-backend: the master whose backend is down yields, and preempts again
   await lb2.waitFor('lb2 to preempt', (_l, e) => isTransition(e, 'Master') && e?.reason === 'preempt', 2000);
   await lb1.waitFor('lb1 to yield', (_l, e) => isTransition(e, 'Backup') && e?.reason === 'higher-priority', 2000);
   await waitUntil('the VIP on lb2 only', async () => (await holds(h2, VIP)) && !(await holds(h1, VIP)), 2000);
+  // `show vrrp` gives the effective priority beside the configured one, and why they differ.
+  const shown = await socat(join(dir, 'lb1.sock'), 'show vrrp\n');
+  t.regex(shown, /^state: BACKUP$/m, shown);
+  t.regex(shown, /^priority: 90$/m, shown);
+  t.regex(shown, /^configured_priority: 150$/m, shown);
+  t.regex(shown, /^fault: 0 \(.*app.*\)$/m, shown);
+  t.regex(shown, new RegExp(`^master: ${h2.address.replaceAll('.', '\\.')} priority 100$`, 'm'), shown);
 
   await backendServer(t, h1);
   await lb1.waitFor('lb1 priority 150 again', (_l, e) => e?.event === 'vrrp-tracking' && e.priority === 150, 3000);

@@ -161,7 +161,7 @@ export class SimNode {
         ...(o.preempt !== undefined ? { preempt: o.preempt } : {}),
         ...(o.preemptDelay !== undefined ? { preemptDelay: o.preemptDelay } : {}),
         ...(o.garp !== undefined ? { garp: o.garp } : {}),
-        ...(o.syncGroup !== undefined ? { syncGroup: o.syncGroup } : {}),
+        inSyncGroup: o.syncGroup ?? false,
       },
       lan.clock,
     );

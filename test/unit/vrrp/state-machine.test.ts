@@ -205,10 +205,11 @@ test('Master receiving a higher priority advert goes Backup, removes its VIPs an
       from: 'Master',
       to: 'Backup',
       reason: 'higher-priority',
-      message: '10.99.0.11 advertises priority 200, above our 100',
+      message: '10.99.0.11 advertises priority 200, above our 100; priority 0 sent',
     },
     { kind: 'cancel-timer', timer: 'adver' },
     { kind: 'cancel-timer', timer: 'garp' },
+    { kind: 'send-advert', priority: 0 },
     { kind: 'remove-vips' },
     { kind: 'arm-timer', timer: 'master-down', at: 4000 + 360.9375 },
   ]);
@@ -225,23 +226,92 @@ test('higher IP wins a tie: a master hearing its own priority from a higher addr
   t.is(node.state, 'Master');
   node.receive(100, 100, '10.99.0.13');
   t.is(node.state, 'Backup');
-  t.like(node.transitions.at(-1), { reason: 'tie-break', message: '10.99.0.13 advertises our priority 100 and has the higher address' });
+  t.like(node.transitions.at(-1), { reason: 'tie-break', message: '10.99.0.13 advertises our priority 100 and has the higher address; priority 0 sent' });
 });
 
 test('lower IP loses a tie: a master hearing its own priority from a lower address stays master', (t) => {
   const { lan, node } = alone({ address: '10.99.0.12', priority: 100, advertInterval: 100 });
   node.start();
-  lan.runUntil(400);
-  t.deepEqual(node.receive(100, 100, '10.99.0.2'), []); // 10.99.0.2 < 10.99.0.12 as numbers, though not as strings
+  lan.runUntil(800);
+  // 10.99.0.2 < 10.99.0.12 as numbers, though not as strings. Two masters: reported, and answered at once so the other yields.
+  t.deepEqual(node.receive(100, 100, '10.99.0.2'), [
+    { kind: 'split-brain', peer: '10.99.0.2', peerPriority: 100, priority: 100 },
+    { kind: 'announce', count: 5 },
+    { kind: 'send-advert', priority: 100 },
+    { kind: 'arm-timer', timer: 'adver', at: 900 },
+  ]);
   t.is(node.state, 'Master');
 });
 
-test('Master discards a lower priority advert', (t) => {
+test('Master keeps its role against a lower priority advert: split brain reported once per episode, answered at once', (t) => {
+  const { lan, node } = alone({ address: ME, priority: 150, advertInterval: 100 });
+  node.start();
+  lan.runUntil(800);
+  t.deepEqual(node.receive(149, 100, '10.99.0.200'), [
+    { kind: 'split-brain', peer: '10.99.0.200', peerPriority: 149, priority: 150 },
+    { kind: 'announce', count: 5 },
+    { kind: 'send-advert', priority: 150 },
+    { kind: 'arm-timer', timer: 'adver', at: 900 },
+  ]);
+  t.is(node.state, 'Master');
+  // The same master again within Master_Down_Interval: the same episode, still answered.
+  lan.runUntil(850);
+  t.deepEqual(node.receive(149, 100, '10.99.0.200').map((a) => a.kind), ['send-advert', 'arm-timer']);
+  // Quiet for longer than Master_Down_Interval, then back: a new episode.
+  lan.runUntil(1400);
+  t.deepEqual(node.receive(149, 100, '10.99.0.200').map((a) => a.kind), ['split-brain', 'announce', 'send-advert', 'arm-timer']);
+  // Another master at once: its own episode.
+  t.deepEqual(node.receive(140, 100, '10.99.0.201').map((a) => a.kind), ['split-brain', 'announce', 'send-advert', 'arm-timer']);
+});
+
+test('a preemption is not a split brain: the old master\'s last advert, in flight as we took over, is only answered', (t) => {
+  const { lan, node } = alone({ address: ME, priority: 200, advertInterval: 100 });
+  node.start();
+  lan.runUntil(50);
+  node.receive(100, 100, '10.99.0.200'); // a lower master: we preempt after Master_Down_Interval
+  lan.runUntil(50 + 3 * 100 + ((256 - 200) * 100) / 256 + 1);
+  t.is(node.state, 'Master');
+  t.deepEqual(node.receive(100, 100, '10.99.0.200').map((a) => a.kind), ['send-advert', 'arm-timer'], 'just after taking over');
+  // Its priority 0 as it yields, still just after: a preemption.
+  t.deepEqual(node.receive(0, 100, '10.99.0.200').map((a) => a.kind), ['send-advert', 'arm-timer']);
+  lan.runUntil(800);
+  t.deepEqual(node.receive(100, 100, '10.99.0.200').map((a) => a.kind), ['split-brain', 'announce', 'send-advert', 'arm-timer'], 'still there later: two masters');
+});
+
+test('a master long in place hears another step down (priority 0): that one was master too, unheard', (t) => {
+  const { lan, node } = alone({ address: ME, priority: 150, advertInterval: 100 });
+  node.start();
+  lan.runUntil(2000);
+  t.deepEqual(node.receive(0, 100, '10.99.0.200'), [
+    { kind: 'split-brain', peer: '10.99.0.200', peerPriority: 0, priority: 150 },
+    { kind: 'announce', count: 5 },
+    { kind: 'send-advert', priority: 150 },
+    { kind: 'arm-timer', timer: 'adver', at: 2100 },
+  ]);
+});
+
+test('a master that yields to a better one reports no split brain (it cannot tell it from a preemption)', (t) => {
+  const { lan, node } = alone({ address: ME, priority: 100, advertInterval: 100 });
+  node.start();
+  lan.runUntil(1000);
+  t.false(node.receive(150, 100, '10.99.0.200').some((a) => a.kind === 'split-brain'));
+  t.is(node.state, 'Backup');
+});
+
+test('graceful handover: the master sends priority 0 and stops advertising but keeps its addresses for the adapter to remove', (t) => {
   const { lan, node } = alone({ address: ME, priority: 150, advertInterval: 100 });
   node.start();
   lan.runUntil(400);
-  t.deepEqual(node.receive(149, 100, '10.99.0.200'), []);
   t.is(node.state, 'Master');
+  const actions = node.machine.handle({ kind: 'shutdown', handover: true });
+  t.deepEqual(
+    actions.map((a) => a.kind),
+    ['transition', 'cancel-timer', 'cancel-timer', 'send-advert'],
+  );
+  t.like(actions[3], { kind: 'send-advert', priority: 0 });
+  t.false(actions.some((a) => a.kind === 'remove-vips'), 'the adapter removes them when the new master speaks');
+  t.is(node.machine.state, 'Initialize');
+  t.deepEqual(node.machine.handle({ kind: 'advert', priority: 100, maxAdvertInterval: 100, srcAddr: '10.99.0.12' }), [], 'no split brain while leaving');
 });
 
 test('preempt: a higher-priority backup discards a lower master\'s adverts and takes over after its Master_Down_Interval', (t) => {
