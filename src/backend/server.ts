@@ -4,6 +4,8 @@
 
 import type { Server as ServerConfig } from '../config/index.ts';
 import type { LbServer } from '../lb/index.ts';
+import type { SampleExpression } from '../acl/index.ts';
+import type { ServerTlsPlan } from '../tls/index.ts';
 
 /** Administrative state, as `set server ... state` sets it. */
 export type AdminState = 'ready' | 'drain' | 'maint';
@@ -13,8 +15,21 @@ export class RuntimeServer implements LbServer {
   readonly id: number;
   readonly backup: boolean;
   host: string;
-  readonly port: number;
+  /** Changed at run time by `set server B/S addr A port P`. */
+  port: number;
   family: 0 | 4 | 6;
+  /**
+   * In maintenance because its name does not resolve (HAProxy's RMAINT):
+   * `init-addr none`, or a `resolvers` error that outlived its hold period.
+   * Kept apart from `admin` so that leaving it restores what the operator set.
+   */
+  resolutionMaint = false;
+  /** A UNIX-socket server's path (`server s1 /run/app.sock`, `unix@...`); null for an address and port. */
+  readonly path: string | null;
+  /** TLS to this server (`ssl`, `check-ssl`), set by the engine from the configuration's TLS material. */
+  tls: ServerTlsPlan | null = null;
+  /** `sni EXPR`, evaluated for each new connection. */
+  sni: SampleExpression | null = null;
   readonly config: ServerConfig;
   readonly backendName: string;
   /** Configured weight; `weight` below is the effective one (agent, drain). */
@@ -57,23 +72,33 @@ export class RuntimeServer implements LbServer {
     this.maxqueue = cfg.maxqueue ?? 0;
     this.cookie = cfg.cookie;
     this.admin = cfg.disabled ? 'maint' : 'ready';
-    if (cfg.address.kind !== 'inet') throw new Error(`server ${backendName}/${cfg.name}: only inet addresses are supported`);
-    this.host = cfg.address.host;
-    this.family = cfg.address.family;
-    this.port = cfg.port ?? 0;
+    if (cfg.address.kind === 'unix') {
+      // `host` keeps the path so that stats and logs show where the server is.
+      this.path = cfg.address.path;
+      this.host = cfg.address.path;
+      this.family = 0;
+      this.port = 0;
+    } else if (cfg.address.kind === 'inet') {
+      this.path = null;
+      this.host = cfg.address.host;
+      this.family = cfg.address.family;
+      this.port = cfg.port ?? 0;
+    } else {
+      throw new Error(`server ${backendName}/${cfg.name}: an inherited socket (fd@) is not a server address`);
+    }
     this.refreshUsable();
   }
 
   /** Recompute `usable` after a health or admin change; true when it changed. */
   refreshUsable(): boolean {
     const before = this.usable;
-    this.usable = this.checkUp && this.admin === 'ready' && this.weight > 0;
+    this.usable = this.checkUp && this.admin === 'ready' && !this.resolutionMaint && this.weight > 0;
     return before !== this.usable;
   }
 
   /** Not stopped (UP, or draining): a persistence cookie may still lead here. */
   get running(): boolean {
-    return this.checkUp && this.admin !== 'maint';
+    return this.checkUp && this.admin !== 'maint' && !this.resolutionMaint;
   }
 
   /** True when this server cannot take one more concurrent request. */
@@ -83,6 +108,7 @@ export class RuntimeServer implements LbServer {
 
   /** "UP", "DOWN", "MAINT", "DRAIN" as HAProxy's stats print them. */
   get status(): string {
+    if (this.resolutionMaint) return 'MAINT (resolution)';
     if (this.admin === 'maint') return 'MAINT';
     if (!this.checkUp) return 'DOWN';
     if (this.admin === 'drain' || this.weight === 0) return 'DRAIN';

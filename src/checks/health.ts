@@ -18,6 +18,8 @@
 //   lets it come back); failing to reach the agent changes nothing. A server
 //   comes UP only when both its health check and its agent allow it.
 
+import type { Socket } from 'node:net';
+import type { ConnectionOptions } from 'node:tls';
 import type { CheckProtocol } from '../config/model.ts';
 import { agentScript } from './agent.ts';
 import { scriptFor } from './protocols.ts';
@@ -32,6 +34,16 @@ export interface CheckTarget {
   /** The server's port; checks use `checkPort` / the agent its own. */
   port: number;
   backup?: boolean;
+  /**
+   * How checks reach the server itself (no `addr`/`port` of their own): its
+   * UNIX socket, the PROXY header it expects, TLS. `check-send-proxy` and
+   * `check-ssl` set `proxyFirst` / `tls` whatever the address.
+   */
+  path?: string;
+  proxyFirst?: Endpoint['preamble'];
+  tls?: ConnectionOptions;
+  /** `check-send-proxy` / `check-ssl`: also when the check has its own address or port. */
+  forced?: { proxy: boolean; ssl: boolean };
 }
 
 /** A server's health check (`check`), with HAProxy's defaults filled in by `healthSettings`. */
@@ -103,6 +115,12 @@ export interface Clock {
 export interface Endpoint {
   host: string;
   port: number;
+  /** A UNIX socket instead of host and port. */
+  path?: string;
+  /** Written first on the connection, made from it (a PROXY header). */
+  preamble?: (s: Socket) => Buffer | string;
+  /** The connection speaks TLS with these options before the check's own steps (the server's `ssl` settings). */
+  tls?: ConnectionOptions;
 }
 
 /** How long one check may take (see `CheckSettings.timeoutCheck`). */
@@ -172,7 +190,7 @@ export class ServerHealth {
       this.check = {
         source: 'check',
         script: scriptFor(c.protocol),
-        endpoint: { host: c.checkAddr ?? target.host, port: c.checkPort ?? target.port },
+        endpoint: checkEndpoint(target, c.checkAddr, c.checkPort),
         timing: { inter: c.inter, timeoutConnect: c.timeoutConnect, timeoutCheck: c.timeoutCheck },
         rise: c.rise,
         fall: c.fall,
@@ -377,4 +395,18 @@ export class ServerHealth {
     this.isUp = true;
     this.events.onTransition(true, result, source);
   }
+}
+
+/**
+ * Where a server's checks connect: its own address unless `addr`/`port`
+ * say otherwise; the UNIX socket, PROXY header and TLS of the traffic only
+ * then (HAProxy's inheritance), unless `check-send-proxy` / `check-ssl`.
+ */
+function checkEndpoint(target: CheckTarget, addr: string | undefined, port: number | undefined): Endpoint {
+  const own = addr === undefined && port === undefined;
+  const e: Endpoint = { host: addr ?? target.host, port: port ?? target.port };
+  if (own && target.path !== undefined) e.path = target.path;
+  if (target.proxyFirst !== undefined && (own || target.forced?.proxy === true)) e.preamble = target.proxyFirst;
+  if (target.tls !== undefined && (own || target.forced?.ssl === true)) e.tls = target.tls;
+  return e;
 }

@@ -106,7 +106,10 @@ export function runScript(script: Script, endpoint: Endpoint, timing: CheckTimin
         ? Math.min(timing.inter, timing.timeoutConnect)
         : timing.inter;
       arm(connectMs);
-      const s = net.connect({ host: a.addr ?? endpoint.host, port: a.port ?? endpoint.port });
+      const own = a.addr === undefined && a.port === undefined;
+      const s = own && endpoint.path !== undefined
+        ? net.connect({ path: endpoint.path })
+        : net.connect({ host: a.addr ?? endpoint.host, port: a.port ?? endpoint.port });
       sock = s;
       s.setNoDelay(true);
       s.on('error', (err: NodeJS.ErrnoException) => {
@@ -116,8 +119,10 @@ export function runScript(script: Script, endpoint: Endpoint, timing: CheckTimin
         if (sock !== s) return;
         run.transportUp();
         if (a.sendProxy) s.write(proxyLine(s));
-        if (!a.ssl) return ready(s);
-        const t = tls.connect({ socket: s, rejectUnauthorized: false });
+        else if (own && endpoint.preamble !== undefined) s.write(endpoint.preamble(s));
+        const serverTls = own ? endpoint.tls : undefined;
+        if (!a.ssl && serverTls === undefined) return ready(s);
+        const t = tls.connect({ ...(serverTls ?? { rejectUnauthorized: false }), socket: s });
         sock = t;
         let handshaken = false;
         t.on('error', (err: NodeJS.ErrnoException) => {

@@ -35,6 +35,9 @@ export function carryServer(from: RuntimeServer, to: RuntimeServer): void {
   // Resolved once at start: keep the address the name resolved to.
   to.host = from.host;
   to.family = from.family;
+  // Likewise what the resolvers or `set server addr` decided since.
+  to.port = from.port;
+  to.resolutionMaint = from.resolutionMaint;
   to.checkUp = from.checkUp;
   // A state set at run time survives, unless the file itself changed what it starts from.
   if ((from.config.disabled === true) === (to.config.disabled === true)) to.admin = from.admin;

@@ -17,6 +17,8 @@ export interface ClientConn {
   readonly tls: ClientTls | null;
   /** The PROXY header received, if the bind accepts one. */
   readonly proxy: ProxyHeader | null;
+  /** One HTTP/2 stream of the connection (logs say HTTP/2.0, as HAProxy's do). */
+  readonly http2?: boolean;
 }
 
 /** "::ffff:127.0.0.1" -> "127.0.0.1", as HAProxy logs v4 clients on dual-stack binds. */

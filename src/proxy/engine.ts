@@ -2,8 +2,6 @@
 // the configuration model, starts and stops them, and swaps in a new
 // configuration on reload. Everything the process runs hangs off one Engine.
 
-import { lookup } from 'node:dns/promises';
-import { isIP } from 'node:net';
 import type { Config } from '../config/index.ts';
 import { RuntimeBackend } from '../backend/index.ts';
 import type { EventLogger } from '../events/index.ts';
@@ -24,6 +22,7 @@ import type { HttpCache } from '../cache/index.ts';
 import { tableCommands } from '../runtime/index.ts';
 import type { StickTable } from '../stick/index.ts';
 import { StickPurger, bindStickTables, buildStickTables, serverIdOf } from './stick-tables.ts';
+import { ServerResolvers, initServerAddresses, resolversCommands } from './server-resolution.ts';
 
 interface Generation {
   readonly frontends: Map<string, RuntimeFrontend>;
@@ -44,6 +43,15 @@ export interface ReloadSummary {
   statsSocketsKept: number;
   statsSocketsOpened: number;
   statsSocketsClosed: number;
+}
+
+export interface EngineOptions {
+  /**
+   * One of the extra `nbthread` workers (src/threads): it serves its
+   * listeners and nothing else. Health checks, the stats sockets and email
+   * alerts belong to the main thread, which pushes server states here.
+   */
+  serveOnly?: boolean;
 }
 
 export class Engine {
@@ -71,10 +79,14 @@ export class Engine {
   /** The stick tables in force (a reload keeps the unchanged ones, entries and all). */
   private tables = new Map<string, StickTable>();
   private readonly purger = new StickPurger(() => this.tables.values());
+  private readonly serveOnly: boolean;
+  /** `resolvers` sections re-resolving server names (main thread only; workers get the addresses pushed). */
+  private readonly resolvers = new ServerResolvers();
 
-  constructor(config: Config, routing: CompiledRouting, events: EventLogger) {
+  constructor(config: Config, routing: CompiledRouting, events: EventLogger, options: EngineOptions = {}) {
     this.config = config;
     this.events = events;
+    this.serveOnly = options.serveOnly === true;
     this.counters = new ProcessCounters(config.global.maxconn ?? 0);
     const g = this.build(config, routing);
     this.install(g);
@@ -99,6 +111,7 @@ export class Engine {
     });
     this.runtime.registry.add(...cacheCommands(() => this.caches.values()));
     this.runtime.registry.add(...sslCommands(() => this.tls));
+    this.runtime.registry.add(...resolversCommands(this.resolvers));
     this.runtime.registry.add(
       ...tableCommands({
         tables: () => this.tables,
@@ -127,6 +140,16 @@ export class Engine {
     for (const b of config.backends.values()) {
       if (b.disabled) continue;
       g.backends.set(b.name, new RuntimeBackend(b, routing.backends.get(b.name) ?? NO_RULES));
+    }
+    for (const b of config.backends.values()) {
+      const rb = g.backends.get(b.name);
+      if (rb === undefined) continue;
+      for (const s of b.servers) {
+        const rs = rb.byName.get(s.name);
+        if (rs === undefined) continue;
+        rs.tls = routing.tls.tls.servers.get(s) ?? null;
+        rs.sni = routing.tls.serverSni.get(s) ?? null;
+      }
     }
     bindStickTables(routing.tables, g.tables, g.backends);
     for (const f of config.frontends.values()) {
@@ -165,7 +188,8 @@ export class Engine {
 
   /** Resolve server names, bind every listener, start health checks. */
   async start(): Promise<void> {
-    await resolveServers(this.backends);
+    const unresolved = await initServerAddresses(this.backends);
+    if (unresolved.length > 0) throw new StartError(unresolved);
     const failures: string[] = [];
     await Promise.all(
       this.listeners.map(({ frontend, listener }) =>
@@ -174,13 +198,14 @@ export class Engine {
         }),
       ),
     );
-    failures.push(...(await this.runtime.start()));
+    if (!this.serveOnly) failures.push(...(await this.runtime.start()));
     if (failures.length > 0) {
       await Promise.all(this.listeners.map(({ listener }) => listener.close()));
       await this.runtime.stop();
       throw new StartError(failures);
     }
-    this.health.start();
+    if (!this.serveOnly) this.health.start();
+    if (!this.serveOnly) this.reportResolvers(await this.resolvers.start(this.config, this.backends, this.runtime.host));
     this.purger.start();
     for (const { frontend, listener } of this.listeners) {
       this.events.info(
@@ -212,7 +237,11 @@ export class Engine {
       const of = this.frontends.get(name);
       if (of !== undefined) carryFrontend(of, nf);
     }
-    await resolveServers(g.backends);
+    const unresolved = await initServerAddresses(g.backends);
+    if (unresolved.length > 0) {
+      await Promise.all(g.accessLogs.map((l) => l.close()));
+      throw new StartError(unresolved);
+    }
     const old = new Map<string, Listener>();
     for (const { listener } of this.listeners) old.set(bindKey(listener.bind), listener);
     const newTls = new Map<Listener, TlsTerminator | null>();
@@ -261,7 +290,8 @@ export class Engine {
     this.counters.maxconn = config.global.maxconn ?? 0;
     for (const be of this.backends.values()) be.serversChanged();
     this.health = oldHealth.handOver(this);
-    this.health.start();
+    if (!this.serveOnly) this.health.start();
+    if (!this.serveOnly) this.reportResolvers(await this.resolvers.start(config, this.backends, this.runtime.host));
     // `disable health` sticks to a server the reload carried over.
     const disabled = this.runtime.state.healthDisabled;
     for (const s of [...disabled]) {
@@ -281,7 +311,7 @@ export class Engine {
       );
     }
     // Stats sockets follow the file too; the proxies are already switched, so a socket that fails is reported, not fatal.
-    const sockets = await this.runtime.reconfigure(config.global.statsSockets);
+    const sockets = this.serveOnly ? NO_SOCKETS : await this.runtime.reconfigure(config.global.statsSockets);
     for (const f of sockets.failures) this.events.error({ event: 'stats-socket-failed', error: f }, f);
     return {
       listenersKept: kept.size,
@@ -319,11 +349,17 @@ export class Engine {
     await Promise.all(logs.map((l) => l.close()));
   }
 
+  /** Resolvers that could not start leave their servers on their current addresses: logged, not fatal. */
+  private reportResolvers(problems: string[]): void {
+    for (const p of problems) this.events.error({ event: 'resolvers-failed', error: p }, p);
+  }
+
   /** Stop accepting; with `graceful`, wait for sessions to end (up to `hardStopAfter` ms). */
   async stop(graceful: boolean, hardStopAfter = 0): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
     this.health.stop();
+    this.resolvers.stop();
     this.purger.stop();
     // Frontends replaced by a reload and still draining stop with the rest.
     const all = [...this.frontends.values(), ...this.retiring];
@@ -340,6 +376,8 @@ export class Engine {
     await Promise.all(this.accessLogs.map((l) => l.close()));
   }
 }
+
+const NO_SOCKETS = { kept: 0, opened: 0, closed: 0, failures: [] as string[] };
 
 async function drain(frontends: RuntimeFrontend[], hardStopAfter: number): Promise<void> {
   const deadline = hardStopAfter > 0 ? Date.now() + hardStopAfter : Infinity;
@@ -361,32 +399,4 @@ export class StartError extends Error {
     super(problems.join('\n'));
     this.problems = problems;
   }
-}
-
-/**
- * Server addresses given as names are resolved once at start-up through
- * the system resolver (HAProxy's default `init-addr libc`).
- */
-async function resolveServers(backends: Map<string, RuntimeBackend>): Promise<void> {
-  const errors: string[] = [];
-  const jobs: Array<Promise<void>> = [];
-  for (const be of backends.values()) {
-    for (const s of be.servers) {
-      if (isIP(s.host) !== 0) continue;
-      jobs.push(
-        lookup(s.host, { family: s.family === 6 ? 6 : s.family === 4 ? 4 : 0 }).then(
-          (r) => {
-            s.host = r.address;
-          },
-          () => {
-            errors.push(
-              `${s.config.pos.file}:${s.config.pos.line}: could not resolve address '${s.host}' for server '${be.name}/${s.name}'`,
-            );
-          },
-        ),
-      );
-    }
-  }
-  await Promise.all(jobs);
-  if (errors.length > 0) throw new StartError(errors);
 }

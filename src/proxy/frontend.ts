@@ -11,11 +11,12 @@ import type { SampleContext } from '../acl/index.ts';
 import { HttpSession } from './http-session.ts';
 import type { ProxyRules } from './routing.ts';
 import { TcpSession } from './tcp-session.ts';
-import type { ClientConn } from './client-conn.ts';
+import { socketConn, type ClientConn } from './client-conn.ts';
 import type { SessionView } from './session-samples.ts';
 import type { RuntimeApi } from '../runtime/index.ts';
 import { LocalServices } from '../stats/index.ts';
 import type { HttpCache } from '../cache/index.ts';
+import { H2Gateway } from '../h2/index.ts';
 
 const NO_CACHES: ReadonlyMap<string, HttpCache> = new Map();
 
@@ -84,6 +85,8 @@ export class RuntimeFrontend implements LogCounters {
   failedHandshakes = 0;
   readonly sessions = new Set<Session>();
   stopping = false;
+  /** HTTP/2 client connections, made on the first one. */
+  private h2: H2Gateway<ClientConn> | null = null;
   /** The stats page and the `use-service` services answered here. */
   readonly services: LocalServices;
   /** The process's `cache` sections by name (set by the engine), for cache-use / cache-store. */
@@ -130,8 +133,9 @@ export class RuntimeFrontend implements LogCounters {
 
   /**
    * The backend for a request: the first `use_backend` rule whose condition
-   * holds (a dynamic name that names no backend is skipped, as HAProxy
-   * does), else `default_backend`; null when there is neither.
+   * holds, else `default_backend`; null when there is neither. A dynamic
+   * name that names no backend ends the search there: HAProxy 2.6 then
+   * goes to the default backend without trying the rules below.
    */
   selectBackend(ctx: SampleContext): RuntimeBackend | null {
     const rules = this.rules.switching;
@@ -142,6 +146,7 @@ export class RuntimeFrontend implements LogCounters {
       const name = r.expr.evalString(ctx);
       const be = name !== undefined ? this.backends.get(name) : undefined;
       if (be !== undefined) return be;
+      break;
     }
     return this.defaultBackend;
   }
@@ -183,12 +188,36 @@ export class RuntimeFrontend implements LogCounters {
   }
 
   private start(socket: Socket, conn: ClientConn | null): void {
+    // HTTP/2 negotiated by ALPN: the connection is node:http2's, each stream a session of ours.
+    if (this.mode === 'http' && (socket as Socket & { alpnProtocol?: string | false }).alpnProtocol === 'h2') {
+      this.upgradeToH2(socket, conn);
+      return;
+    }
+    this.begin(socket, conn);
+  }
+
+  private begin(socket: Socket, conn: ClientConn | null): void {
     this.active++;
     this.cumConns++;
     if (this.active > this.maxActive) this.maxActive = this.active;
     this.counters.sessionStarted();
     const s = this.mode === 'http' ? new HttpSession(this, socket, conn) : new TcpSession(this, socket, conn);
     this.sessions.add(s);
+  }
+
+  /** Serves `socket` as HTTP/2 (ALPN h2, or an h2c preface seen by the HTTP session). */
+  upgradeToH2(socket: Socket, conn: ClientConn | null): void {
+    this.h2 ??= new H2Gateway<ClientConn>(this, this.timeouts.client);
+    this.h2.attach(socket, { ...(conn ?? socketConn(socket, null)), http2: true });
+  }
+
+  /** One HTTP/2 stream: a session like any connection's, counted as one. */
+  startStream(socket: Socket, conn: ClientConn): void {
+    if (this.stopping) {
+      socket.destroy();
+      return;
+    }
+    this.begin(socket, conn);
   }
 
   /** A session ended: its slot goes to the oldest held connection, here or elsewhere. */
@@ -220,12 +249,14 @@ export class RuntimeFrontend implements LogCounters {
   /** Stop taking new work: idle connections close, busy ones close after their exchange. */
   softStopAll(): void {
     this.stopping = true;
+    this.h2?.drain();
     for (const s of [...this.sessions]) s.softStop();
     for (const h of this.held.splice(0)) h.destroy();
   }
 
   /** Close every session now (hard stop). */
   abortAll(): void {
+    this.h2?.closeAll();
     for (const s of [...this.sessions]) s.abort();
     for (const h of this.held.splice(0)) h.destroy();
   }

@@ -13,10 +13,13 @@ import {
   transitionMessage,
   type AgentCommand,
   type CheckResult,
+  type CheckTarget,
 } from '../checks/index.ts';
 import type { RuntimeBackend, RuntimeServer } from '../backend/index.ts';
 import type { EventLogger } from '../events/index.ts';
 import type { EmailAlerts } from '../alerts/index.ts';
+import { encodeProxyV1, encodeProxyV2 } from './proxy-protocol.ts';
+import { serverTlsOptions } from '../tls/index.ts';
 
 export interface HealthHost {
   readonly backends: Map<string, RuntimeBackend>;
@@ -62,7 +65,7 @@ export class HealthMonitor {
     pending.forEach(({ be, s, settings }, i) => {
       const b: Binding = { be, s, logHealth: be.config.options.logHealthChecks === true, key: settingsKey(s, settings) };
       const hc = new HealthCheck(
-        { backend: be.name, server: s.name, host: s.host, port: s.port, backup: s.backup },
+        checkTarget(be, s),
         settings,
         {
           onTransition: (up, result) => this.transition(b.be, b.s, up, result, b.logHealth),
@@ -192,4 +195,28 @@ export class HealthMonitor {
 
 function settingsKey(s: RuntimeServer, settings: Settings): string {
   return JSON.stringify([s.host, s.port, s.backup, settings], (_k, v: unknown) => (v instanceof RegExp ? String(v) : v));
+}
+
+/**
+ * What a server's checks connect to and how: its address or UNIX socket,
+ * the PROXY header it expects (`send-proxy*`, `check-send-proxy`: the check
+ * connection's own addresses, as HAProxy writes them), TLS (`ssl`,
+ * `check-ssl`: the server's verify and CA settings, `check-sni`, `check-alpn`).
+ */
+function checkTarget(be: RuntimeBackend, s: RuntimeServer): CheckTarget {
+  const c = s.config;
+  const t: CheckTarget = { backend: be.name, server: s.name, host: s.host, port: s.port, backup: s.backup };
+  if (s.path !== null) t.path = s.path;
+  const version = c.sendProxy !== undefined && c.sendProxy !== 0 ? c.sendProxy : c.checkSendProxy === true ? 1 : 0;
+  if (version !== 0) {
+    t.proxyFirst = (sock) => {
+      const a = sock.localAddress === undefined || sock.remoteAddress === undefined
+        ? null
+        : { src: sock.localAddress, srcPort: sock.localPort ?? 0, dst: sock.remoteAddress, dstPort: sock.remotePort ?? 0 };
+      return version === 1 ? encodeProxyV1(a) : encodeProxyV2(a);
+    };
+  }
+  if (s.tls !== null && s.tls.checks) t.tls = serverTlsOptions(s.tls, c.checkSni, true);
+  t.forced = { proxy: c.checkSendProxy === true, ssl: c.checkSsl === true };
+  return t;
 }

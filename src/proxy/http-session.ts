@@ -27,17 +27,22 @@ import type { RuntimeFrontend, Session } from './frontend.ts';
 import { ServerConn, setIdleTimeout, takeIdle, type ServerConnOwner } from './server-conn.ts';
 import { applyHttpRules, replyBytes, CONTINUE, runTcpRules, TCP_REJECT, TCP_WAIT, type CaptureSlot, type HttpReply, type HttpRule, type TcpRule } from '../rules/index.ts';
 import { SessionSamples } from './session-samples.ts';
+import { afterResponseReply, customErrorReply, hasAfterResponse } from './final-reply.ts';
 import { StickState } from './stick-rules.ts';
 import type { StickCounters } from '../stick/index.ts';
 import { CookiePersistence } from '../persist/index.ts';
 import type { CaptureInput } from './error-snapshots.ts';
 import { Txn } from './txn.ts';
 import type { ClientConn } from './client-conn.ts';
+import { H2_PREFACE } from '../h2/index.ts';
 import { HttpFilters, type BodyFraming } from './http-filters.ts';
 import type { ResponsePipe, ResponsePipeOwner } from './response-pipe.ts';
 import type { CacheAction } from '../rules/index.ts';
 
 // Session phases.
+/** The HTTP/2 preface's first part, which reads as a request head ("PRI * HTTP/2.0" and a blank line). */
+const H2C_START = H2_PREFACE.subarray(0, 18);
+
 const P_IDLE = 0; // waiting for the first byte of a request (keep-alive)
 const P_HEAD = 1; // receiving a request head
 const P_ASSIGN = 2; // waiting for a server slot (possibly queued)
@@ -104,6 +109,8 @@ export class HttpSession extends SessionSamples implements ServerConnOwner, Pick
   private keepClient = true;
   /** True while response rules run (fetches then read the response). */
   private inResponse = false;
+  /** The status of a reply Hawser produced, for `status` in http-after-response rules. */
+  private replyStatus = 0;
   /** Whether we paused reading the client (tracked to avoid redundant syscalls). */
   private clientPaused = false;
   private clientEnded = false;
@@ -191,7 +198,7 @@ export class HttpSession extends SessionSamples implements ServerConnOwner, Pick
     return this.requests <= 1;
   }
   override status(): number {
-    return this.res?.status ?? 0;
+    return this.res?.status ?? this.replyStatus;
   }
   override responseVersion(): string | undefined {
     return this.res === null ? undefined : this.res.versionMinor === 0 ? '1.0' : '1.1';
@@ -315,6 +322,10 @@ export class HttpSession extends SessionSamples implements ServerConnOwner, Pick
       this.headTimer = null;
     }
     const headEnd = end + 4;
+    if (this.requests === 0 && headEnd === H2C_START.length && buf.compare(H2C_START, 0, headEnd, 0, headEnd) === 0) {
+      this.handOverToH2(buf);
+      return;
+    }
     const head = parseRequestHead(buf, 0, headEnd, DEFAULT_LIMITS);
     this.pending = headEnd < buf.length ? buf.subarray(headEnd) : null;
     if (isHeadError(head)) {
@@ -339,6 +350,29 @@ export class HttpSession extends SessionSamples implements ServerConnOwner, Pick
       server: this.server?.name ?? null,
       serverId: this.server?.id ?? -1,
     };
+  }
+
+  /**
+   * The connection opened with the HTTP/2 preface (h2c, prior knowledge):
+   * it is handed, with what was read, to the frontend's HTTP/2 gateway,
+   * and this session leaves without a trace (HAProxy upgrades the same way).
+   */
+  private handOverToH2(buf: Buffer): void {
+    const c = this.client;
+    c.pause();
+    c.removeListener('data', this.onClientData);
+    c.removeListener('end', this.onClientEnd);
+    c.removeListener('close', this.onClientClose);
+    c.removeListener('drain', this.onClientDrain);
+    c.removeListener('timeout', this.onClientTimeout);
+    c.setTimeout(0);
+    this.pending = null;
+    this.phase = P_CLOSED;
+    c.unshift(buf);
+    this.sc?.endSession();
+    this.fe.sessionEnded(this);
+    const t = this.txn;
+    this.fe.upgradeToH2(c, { src: t.clientAddr, srcPort: t.clientPort, dst: t.frontendAddr, dstPort: t.frontendPort, tls: t.tls, proxy: null });
   }
 
   private readonly onHeadTimeout = (): void => {
@@ -505,7 +539,7 @@ export class HttpSession extends SessionSamples implements ServerConnOwner, Pick
 
   /** A new server connection whose reads are written to our client. */
   private open(s: RuntimeServer): ServerConn {
-    const c = new ServerConn(s, this, this.be!.timeouts.connect);
+    const c = new ServerConn(s, this, this.be!.timeouts.connect, this.txn, this);
     c.sink = this.client;
     return c;
   }
@@ -525,7 +559,8 @@ export class HttpSession extends SessionSamples implements ServerConnOwner, Pick
     const fe = this.fe;
     this.phase = P_EXCHANGE;
     let extra = '';
-    if (fe.http.forwardFor !== '' && !(fe.http.forwardForIfNone && req.get(fe.http.forwardFor.toLowerCase()) !== undefined)) {
+    // A UNIX-socket client has no address to forward: HAProxy adds no header for it.
+    if (fe.http.forwardFor !== '' && this.txn.clientAddr !== 'unix' && !(fe.http.forwardForIfNone && req.get(fe.http.forwardFor.toLowerCase()) !== undefined)) {
       extra = fe.http.forwardFor + ': ' + this.txn.clientAddr + '\r\n';
     }
     let connection = '';
@@ -866,7 +901,6 @@ export class HttpSession extends SessionSamples implements ServerConnOwner, Pick
     // null: answered from the cache, or the server was let go early (releaseServer)
     const s = this.server;
     this.txn.finished('--');
-    this.log();
     be.bytesIn += this.txn.bytesIn;
     be.bytesOut += this.txn.bytesOut;
     if (s !== null) {
@@ -874,6 +908,8 @@ export class HttpSession extends SessionSamples implements ServerConnOwner, Pick
       s.bytesOut += this.txn.bytesOut;
       be.release(s);
     }
+    // Logged once the server is released: HAProxy's %bc/%sc no longer count this request (1/1/0/0/0).
+    this.log();
     this.conn = null;
     if (c !== null) {
       if (this.reusable(c)) c.park(be.timeouts.server);
@@ -1033,6 +1069,11 @@ export class HttpSession extends SessionSamples implements ServerConnOwner, Pick
     this.conn?.destroy();
     this.conn = null;
     if (status === 400 || status === 408) this.fe.failedReq++;
+    // 400 and 408 are answered by the HTTP/1 layer in HAProxy, before any rule
+    else {
+      reply = this.finishReply(status, reply);
+      if (reply !== null) status = reply.status;
+    }
     const keep = !closesConnection(status) && this.reqDone && this.keepClient && this.pending === null;
     const body = reply === null ? errorResponse(status) : replyBytes(reply, keep ? '' : 'close');
     this.txn.reply(status, why);
@@ -1073,6 +1114,19 @@ export class HttpSession extends SessionSamples implements ServerConnOwner, Pick
     this.client.resume();
   }
 
+  /** errorfile / http-error for a built-in page, then http-after-response, as HAProxy does for every reply it produces. */
+  private finishReply(status: number, reply: HttpReply | null): HttpReply | null {
+    const be = this.be === null || (this.be.config.fromListen && this.be.name === this.fe.name) ? null : this.be.rules;
+    const custom = customErrorReply(status, reply, this.fe.rules, this.be?.rules ?? null, this);
+    if (!hasAfterResponse(this.fe.rules, be)) return custom;
+    this.replyStatus = status;
+    this.inResponse = true;
+    const r = afterResponseReply(status, custom, this.fe.rules, be, this);
+    this.inResponse = false;
+    this.replyStatus = 0;
+    return r;
+  }
+
   /**
    * Run request rules; true when one answered (deny, tarpit, return,
    * redirect) and the transaction is over.
@@ -1091,10 +1145,10 @@ export class HttpSession extends SessionSamples implements ServerConnOwner, Pick
       this.retryTimer = setTimeout(() => {
         this.retryTimer = null;
         if (this.phase === P_ASSIGN) this.answer(out.status, 'PT', 'tarpit', out.reply);
-      }, this.fe.config.timeouts.connect ?? 0);
+      }, this.fe.config.timeouts.tarpit ?? this.fe.config.timeouts.connect ?? 0);
       return true;
     }
-    this.answer(out.status, out.kind === 'deny' ? 'PR' : 'LR', out.kind, out.reply);
+    this.answer(out.status, out.kind === 'deny' || out.kind === 'auth' ? 'PR' : 'LR', out.kind, out.reply);
     return true;
   }
 
@@ -1117,7 +1171,25 @@ export class HttpSession extends SessionSamples implements ServerConnOwner, Pick
     this.reqDone = true;
     if (body.length > length) this.pending = body.subarray(length);
     const reply = this.fe.services.serve(name, this.req!, body.subarray(0, length), this);
+    if (reply instanceof Promise) return this.serveLater(name, reply);
     this.answer(reply.status, 'PR', name, reply);
+  }
+
+  /**
+   * nbthread > 1: the main thread renders the answer (one view of every
+   * worker). Meanwhile the transaction waits as an exchange whose request
+   * is complete: pipelined bytes are held, a client that leaves is logged.
+   */
+  private serveLater(name: string, reply: Promise<HttpReply>): void {
+    this.phase = P_EXCHANGE;
+    reply.then(
+      (r) => {
+        if (this.phase === P_EXCHANGE && this.conn === null) this.answer(r.status, 'PR', name, { status: r.status, head: r.head, body: Buffer.from(r.body.buffer, r.body.byteOffset, r.body.byteLength) });
+      },
+      () => {
+        if (this.phase === P_EXCHANGE && this.conn === null) this.answer(503, 'PR', name, null);
+      },
+    );
   }
 
   /**
@@ -1184,6 +1256,14 @@ export class HttpSession extends SessionSamples implements ServerConnOwner, Pick
     this.clientEnded = true;
     switch (this.phase) {
       case P_IDLE:
+        // A connection closed before its first byte is logged by HAProxy as a 400 "<BADREQ>"
+        // ended by the client (CR), without an answer; dontlognull drops exactly these lines.
+        if (this.requests === 0) {
+          this.txn.startRequest();
+          this.txn.reply(400, 'empty connection');
+          this.txn.finished('CR');
+          this.log();
+        }
         this.client.end();
         return;
       case P_HEAD:
@@ -1193,6 +1273,9 @@ export class HttpSession extends SessionSamples implements ServerConnOwner, Pick
         return;
       case P_TUNNEL:
         this.conn?.socket.end();
+        return;
+      case P_CLOSING:
+        // The last transaction was logged when it ended; the client's FIN only completes the close.
         return;
       default:
         // The request may be complete; let the response go out, then close.

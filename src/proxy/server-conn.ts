@@ -4,7 +4,11 @@
 // without new closures or listeners.
 
 import { connect, type Socket } from 'node:net';
+import { connect as tlsConnect, type TLSSocket } from 'node:tls';
+import { sampleText, type SampleContext } from '../acl/index.ts';
 import type { RuntimeServer } from '../backend/index.ts';
+import { rememberServerSession, serverTlsOptions } from '../tls/index.ts';
+import { encodeProxyV1, encodeProxyV2 } from './proxy-protocol.ts';
 
 /** What a session must handle from its server connection. */
 export interface ServerConnOwner {
@@ -14,6 +18,14 @@ export interface ServerConnOwner {
   onServerClose(c: ServerConn, err: Error | null): void;
   onServerTimeout(c: ServerConn): void;
   onServerDrain(c: ServerConn): void;
+}
+
+/** The client connection a PROXY header we send describes (a session's Txn has these fields). */
+export interface ProxiedClient {
+  readonly clientAddr: string;
+  readonly clientPort: number;
+  readonly frontendAddr: string;
+  readonly frontendPort: number;
 }
 
 /** Idle connections kept per server, at most (HAProxy bounds them with pool-max-conn). */
@@ -40,25 +52,60 @@ export class ServerConn {
   sink: Socket | null = null;
   private readBuffer: Buffer = Buffer.allocUnsafeSlow(READ_BUFFER_SIZE);
   private lastError: Error | null = null;
+  /**
+   * Carries one client's identity (a PROXY header went first): never
+   * handed to another session, as HAProxy keeps such connections private.
+   */
+  private readonly private: boolean;
 
-  constructor(server: RuntimeServer, owner: ServerConnOwner, connectTimeout: number) {
+  /**
+   * `client`: whom a `send-proxy` header names (null: LOCAL / UNKNOWN, as
+   * for a check); `samples`: what `sni EXPR` is evaluated against.
+   */
+  constructor(
+    server: RuntimeServer,
+    owner: ServerConnOwner,
+    connectTimeout: number,
+    client: ProxiedClient | null = null,
+    samples: SampleContext | null = null,
+  ) {
     this.server = server;
     this.owner = owner;
+    const tls = server.tls !== null && server.tls.traffic ? server.tls : null;
     // Reads land in one reused buffer instead of a fresh 64 KiB allocation
     // per read: under bulk traffic those allocations drove a full GC every
     // ~70 ms (bench profile). Backpressure uses pause()/resume(), which
     // net.Socket implements for this mode; returning false from the
-    // callback would leave the stream unable to restart reading.
-    const s = connect({
-      host: server.host,
-      port: server.port,
-      noDelay: true,
-      allowHalfOpen: true,
-      onread: { buffer: this.nextBuffer, callback: this.onRead },
-    });
+    // callback would leave the stream unable to restart reading. A TLS
+    // socket takes the TCP one over and reads its own way.
+    const onread = tls === null ? { buffer: this.nextBuffer, callback: this.onRead } : undefined;
+    const raw =
+      server.path !== null
+        ? connect({ path: server.path, allowHalfOpen: true, onread })
+        : connect({ host: server.host, port: server.port, noDelay: true, allowHalfOpen: true, onread });
+    const sendProxy = server.config.sendProxy ?? 0;
+    this.private = sendProxy !== 0;
+    if (sendProxy !== 0) {
+      // Queued until the connection is up, and so always the first bytes the server reads (before TLS too).
+      const a = client === null ? null : { src: client.clientAddr, srcPort: client.clientPort, dst: client.frontendAddr, dstPort: client.frontendPort };
+      raw.write(sendProxy === 1 ? encodeProxyV1(a) : encodeProxyV2(a));
+    }
+    let s: Socket = raw;
+    if (tls !== null) {
+      const smp = server.sni !== null && samples !== null ? server.sni.eval(samples) : null;
+      const servername = smp === null ? undefined : sampleText(smp);
+      const t: TLSSocket = tlsConnect({ ...serverTlsOptions(tls, servername), socket: raw });
+      t.on('secureConnect', this.onConnect);
+      t.on('data', this.onData);
+      t.on('session', this.onSession);
+      // The TCP socket's errors reach the TLS one; this only keeps them from being unhandled.
+      raw.on('error', noop);
+      s = t;
+    } else {
+      s.on('connect', this.onConnect);
+    }
     this.socket = s;
     if (connectTimeout > 0) s.setTimeout(connectTimeout);
-    s.on('connect', this.onConnect);
     s.on('end', this.onEnd);
     s.on('error', this.onError);
     s.on('close', this.onClose);
@@ -84,6 +131,16 @@ export class ServerConn {
   };
 
   private readonly nextBuffer = (): Buffer => this.readBuffer;
+
+  /** Reads of a TLS connection (no shared buffer: node:tls hands out its own). */
+  private readonly onData = (chunk: Buffer): void => {
+    if (this.owner) this.owner.onServerData(this, chunk);
+    else this.socket.destroy();
+  };
+
+  private readonly onSession = (session: Buffer): void => {
+    if (this.server.tls !== null) rememberServerSession(this.server.tls, session);
+  };
 
 
   private readonly onEnd = (): void => {
@@ -117,7 +174,7 @@ export class ServerConn {
     this.owner = null;
     this.sink = null;
     const list = this.server.idle as ServerConn[];
-    if (this.closed || list.length >= MAX_IDLE_PER_SERVER) {
+    if (this.closed || this.private || list.length >= MAX_IDLE_PER_SERVER) {
       this.socket.destroy();
       return false;
     }
@@ -170,3 +227,5 @@ export function takeIdle(s: RuntimeServer): ServerConn | null {
 export function setIdleTimeout(s: Socket, ms: number): void {
   if (s.timeout !== ms) s.setTimeout(ms);
 }
+
+function noop(): void {}

@@ -221,7 +221,7 @@ export class TcpSession extends SessionSamples implements ServerConnOwner, PickI
 
   /** A new server connection whose reads are written to our client. */
   private open(s: RuntimeServer): ServerConn {
-    const c = new ServerConn(s, this, this.be!.timeouts.connect);
+    const c = new ServerConn(s, this, this.be!.timeouts.connect, this.txn, this);
     c.sink = this.client;
     return c;
   }

@@ -65,6 +65,8 @@ export class Txn {
 
   /** TLS terminated on this connection (ssl_fc*, %sslv, %sslc), or null. */
   readonly tls: ClientTls | null;
+  /** The request came on an HTTP/2 stream. */
+  readonly http2: boolean;
 
   /** `conn`: what the listener learnt first (PROXY header addresses, TLS); without it, the socket's own addresses. */
   constructor(client: Socket, frontend: string, conn: ClientConn | null = null) {
@@ -74,6 +76,7 @@ export class Txn {
     this.frontendAddr = c.dst;
     this.frontendPort = c.dstPort;
     this.tls = c.tls;
+    this.http2 = c.http2 === true;
     this.frontend = frontend;
   }
 
@@ -112,7 +115,7 @@ export class Txn {
     this.headAt = performance.now();
     this.method = h.method;
     this.target = h.target;
-    this.version = h.versionMinor === 0 ? 'HTTP/1.0' : 'HTTP/1.1';
+    this.version = this.http2 ? 'HTTP/2.0' : h.versionMinor === 0 ? 'HTTP/1.0' : 'HTTP/1.1';
   }
 
   assigned(): void {

@@ -6,6 +6,7 @@
 export { loadTlsMaterial, readCertFile, cipherString, NO_TLS, TlsCode } from './material.ts';
 export type { BindTlsPlan, CertFile, ServerTlsPlan, TlsEntry, TlsMaterial } from './material.ts';
 export { TlsTerminator } from './terminator.ts';
+export { serverTlsOptions, rememberServerSession } from './server-side.ts';
 export { ClientTls, cipherBits, verifyCode } from './client-facts.ts';
 export { Certificate, asn1Time, parseDn, sanEntries } from './certificate.ts';
 export { splitPem, type PemBlocks } from './pem.ts';

@@ -71,11 +71,15 @@ export interface BindTlsPlan {
   /** The context used when the ClientHello has no SNI (strict-sni: one without certificate). */
   readonly defaultContext: SecureContext;
   /**
-   * ECDSA and RSA certificates are both present: which one a client gets
-   * depends on what its ClientHello says it can verify, so the hello is read
-   * before the handshake starts.
+   * The ClientHello is read before the handshake starts, and the entry
+   * chosen from it: when ECDSA and RSA certificates are both present (which
+   * one a client gets depends on what it can verify), and when crt-list
+   * lines carry their own settings (versions and ciphers are settled by
+   * OpenSSL before node's SNI callback runs, so the entry's context must be
+   * the one the handshake starts with, as HAProxy's client-hello callback
+   * does).
    */
-  readonly mixedKeys: boolean;
+  readonly helloFirst: boolean;
 }
 
 /** A `server ... ssl` (or `check-ssl`), ready to connect. */
@@ -314,7 +318,9 @@ function loadBind(l: Loader, b: Bind, proxy: string, g: GlobalSection): BindTlsP
     cacheLifetimeMs: ttlSeconds * 1000,
     noTickets: entries[0]!.settings.options.secureOptions !== undefined && (entries[0]!.settings.options.secureOptions & constants.SSL_OP_NO_TICKET) !== 0,
     defaultContext,
-    mixedKeys: entries.some((e) => e.file.leaf.keyKind === 'ecdsa') && entries.some((e) => e.file.leaf.keyKind === 'rsa'),
+    helloFirst:
+      (entries.some((e) => e.file.leaf.keyKind === 'ecdsa') && entries.some((e) => e.file.leaf.keyKind === 'rsa')) ||
+      sources.some((src) => Object.keys(src.settings).length > 0),
   };
 }
 

@@ -80,9 +80,13 @@ export class TlsTerminator {
       chosen.set(this, i);
       cb(null, plan.entries[i]!.context);
     };
+    // With TLS 1.3 OpenSSL selects ALPN before the SNI callback (node's
+    // certificate callback) has run, so the entry is looked up again here
+    // from the server name rather than read from `chosen`.
     this.alpnCallback = plan.alpn
-      ? function (this: TLSSocket, { protocols }) {
-          const entry = plan.entries[chosen.get(this) ?? 0]!;
+      ? function (this: TLSSocket, { servername, protocols }) {
+          const i = typeof servername !== 'string' || servername === '' ? -1 : chooseEntry(plan.sni.lookup(servername, candidates), keyTypes.get(this) ?? null);
+          const entry = plan.entries[i < 0 ? 0 : i]!;
           const ours = entry.settings.alpn ?? plan.entries[0]!.settings.alpn ?? ['http/1.1'];
           // The server's order decides, as OpenSSL's SSL_select_next_proto does for HAProxy.
           for (const p of ours) if (protocols.includes(p)) return p;
@@ -96,21 +100,23 @@ export class TlsTerminator {
    * takes the socket's buffered bytes first). `timeoutMs` bounds it.
    */
   wrap(raw: Socket, timeoutMs: number, done: HandshakeDone, failed: HandshakeFailed): void {
-    if (!this.plan.mixedKeys) {
-      this.handshake(raw, null, timeoutMs, done, failed);
+    if (!this.plan.helloFirst) {
+      this.handshake(raw, null, undefined, timeoutMs, done, failed);
       return;
     }
-    readHello(raw, timeoutMs, (types) => this.handshake(raw, types, timeoutMs, done, failed), (why) => {
+    readHello(raw, timeoutMs, (types, sni) => this.handshake(raw, types, sni, timeoutMs, done, failed), (why) => {
       this.failures++;
       failed(why);
     });
   }
 
-  private handshake(raw: Socket, types: KeyTypes, timeoutMs: number, done: HandshakeDone, failed: HandshakeFailed): void {
+  private handshake(raw: Socket, types: KeyTypes, sni: string | undefined, timeoutMs: number, done: HandshakeDone, failed: HandshakeFailed): void {
     const plan = this.plan;
+    // The server name read beforehand chooses the context the handshake starts with.
+    const first = sni === undefined ? -1 : chooseEntry(plan.sni.lookup(sni), types);
     const s = new TLSSocket(raw, {
       isServer: true,
-      secureContext: plan.defaultContext,
+      secureContext: first < 0 ? plan.defaultContext : plan.entries[first]!.context,
       SNICallback: this.sniCallback,
       ALPNCallback: this.alpnCallback,
       requestCert: plan.requestCert,
@@ -120,6 +126,7 @@ export class TlsTerminator {
       server: (this.sessions ?? undefined) as never,
     });
     if (types !== null) this.keyTypes.set(s, types);
+    if (first >= 0) this.chosen.set(s, first);
     let settled = false;
     const fail = (why: string): void => {
       if (settled) return;
@@ -171,9 +178,9 @@ export class TlsTerminator {
 /**
  * Reads the ClientHello off `raw` (bounded by one record and `timeoutMs`),
  * leaves every byte in the socket for the handshake, and says which key
- * types the client can verify. Not a valid hello: the handshake will say so.
+ * types the client can verify and which server name it asks for. Not a valid hello: the handshake will say so.
  */
-function readHello(raw: Socket, timeoutMs: number, ready: (t: KeyTypes) => void, failed: (why: string) => void): void {
+function readHello(raw: Socket, timeoutMs: number, ready: (t: KeyTypes, sni: string | undefined) => void, failed: (why: string) => void): void {
   let buf: Buffer | null = null;
   let settled = false;
   const finish = (): void => {
@@ -191,7 +198,8 @@ function readHello(raw: Socket, timeoutMs: number, ready: (t: KeyTypes) => void,
     raw.pause();
     finish();
     raw.unshift(buf);
-    ready(r.status === 'ok' ? helloKeyTypes(r.hello) : null);
+    if (r.status === 'ok') ready(helloKeyTypes(r.hello), r.hello.sni);
+    else ready(null, undefined);
   };
   const onGone = (): void => {
     if (settled) return;

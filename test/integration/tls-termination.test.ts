@@ -7,7 +7,7 @@
 // backend behind.
 
 import test from 'ava';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { copyFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { echoServers } from '../support/backends.ts';
@@ -71,9 +71,17 @@ test('ALPN, versions, ciphers: what the client negotiates and what is refused', 
   await t.throwsAsync(tlsClient({ port, minVersion: 'TLSv1', maxVersion: 'TLSv1.1' }), undefined, 'TLS 1.1 is refused by default');
   await t.throwsAsync(tlsClient({ port: port13, maxVersion: 'TLSv1.2' }), undefined, 'ssl-min-ver TLSv1.3 refuses 1.2');
   t.is((await tlsClient({ port: port13 })).protocol, 'TLSv1.3');
-  // openssl s_client agrees.
-  const out = spawnSync('openssl', ['s_client', '-connect', `127.0.0.1:${port}`, '-tls1_1'], { input: '', encoding: 'latin1', timeout: 5000 });
-  t.notRegex(out.stdout, /Protocol\s*: TLSv1\.1/, 'no TLSv1.1 session with s_client');
+  // openssl s_client agrees. It prints an `SSL-Session` block with the
+  // protocol it asked for even when no handshake completed, so the proof is
+  // the cipher: none for TLS 1.1, one for TLS 1.2 on the same port.
+  // SECLEVEL=0 lets the client itself offer TLS 1.1: the refusal is ours.
+  const sClient = (version: string): SpawnSyncReturns<string> =>
+    spawnSync('openssl', ['s_client', '-connect', `127.0.0.1:${port}`, version, '-cipher', 'DEFAULT@SECLEVEL=0'], { input: '', encoding: 'latin1', timeout: 5000 });
+  const old = sClient('-tls1_1');
+  t.regex(old.stdout, /New, \(NONE\), Cipher is \(NONE\)/, 'no TLSv1.1 session with s_client');
+  t.regex(old.stderr, /alert protocol version/, 'refused by a protocol_version alert from hawser');
+  const ok = sClient('-tls1_2');
+  t.regex(ok.stdout, /New, TLSv1\.2, Cipher is ECDHE-ECDSA-AES128-GCM-SHA256/, 'TLS 1.2 is accepted with s_client');
 });
 
 test('redirect scheme https unless { ssl_fc }, and the ssl_fc_* fetches in rules and logs', async (t) => {
@@ -192,7 +200,7 @@ test('a bad or missing certificate is a configuration error with file:line and t
   const mismatch = f.write('mismatch.pem', execFileSync('cat', [a.cert, b.key], { encoding: 'latin1' }));
   const certOnly = f.write('cert-only.pem', execFileSync('cat', [a.cert], { encoding: 'latin1' }));
   const garbage = f.write('garbage.pem', 'not a certificate\n');
-  const cfg = writeConfig(t, `${HTTP_DEFAULTS}frontend www
+  const text = `${HTTP_DEFAULTS}frontend www
     bind 127.0.0.1:1 ssl crt /nonexistent/site.pem
     bind 127.0.0.1:2 ssl crt ${mismatch}
     bind 127.0.0.1:3 ssl crt ${certOnly}
@@ -203,19 +211,51 @@ test('a bad or missing certificate is a configuration error with file:line and t
     http-request return status 200
 backend b
     server s1 127.0.0.1:9 ssl
-`);
-  const p = runHawser(t, ['-c', '-f', cfg]);
-  t.is(await p.exited, 1);
-  const err = p.stderr.join('\n');
-  const name = cfg;
-  t.regex(err, new RegExp(`HAWSER_TLS_CERT ${name}:6: bind 127\\.0\\.0\\.1:1: unable to stat SSL certificate from file '/nonexistent/site\\.pem': No such file or directory`));
-  t.regex(err, new RegExp(`HAWSER_TLS_CERT ${name}:7: .*inconsistencies between private key and certificate loaded from PEM file '${mismatch}'`));
-  t.regex(err, new RegExp(`HAWSER_TLS_CERT ${name}:8: .*No Private Key found in '${certOnly}\\.key'`));
-  t.regex(err, new RegExp(`HAWSER_TLS_CERT ${name}:9: .*unable to load certificate from file '${garbage}'`));
-  t.regex(err, new RegExp(`HAWSER_TLS_SETTINGS ${name}:10: .*verify is enabled but no CA file specified`));
-  t.regex(err, new RegExp(`HAWSER_TLS_SETTINGS ${name}:11: .*unable to set SSL cipher list to '[^']*NOT-A-CIPHER'`));
-  t.regex(err, new RegExp(`HAWSER_TLS_SETTINGS ${name}:12: .*no SSL certificate specified for bind 127\\.0\\.0\\.1:7`));
-  t.regex(err, new RegExp(`HAWSER_TLS_SETTINGS ${name}:15: 'server b/s1' : verify is enabled by default but no CA file specified`));
+`;
+  const cfg = writeConfig(t, text);
+  // The 1-based line of the first line containing `needle`.
+  const at = (needle: string): string => `${cfg}:${text.split('\n').findIndex((l) => l.includes(needle)) + 1}`;
+  const expected = [
+    `HAWSER_TLS_CERT ${at(':1 ')}: bind 127\\.0\\.0\\.1:1: unable to stat SSL certificate from file '/nonexistent/site\\.pem': No such file or directory`,
+    `HAWSER_TLS_CERT ${at(':2 ')}: .*inconsistencies between private key and certificate loaded from PEM file '${mismatch}'`,
+    `HAWSER_TLS_CERT ${at(':3 ')}: .*No Private Key found in '${certOnly}\\.key'`,
+    `HAWSER_TLS_CERT ${at(':4 ')}: .*unable to load certificate from file '${garbage}'`,
+    `HAWSER_TLS_SETTINGS ${at(':5 ')}: .*verify is enabled but no CA file specified`,
+    `HAWSER_TLS_SETTINGS ${at(':6 ')}: .*unable to set SSL cipher list to '[^']*NOT-A-CIPHER'`,
+    `HAWSER_TLS_SETTINGS ${at(':7 ')}: .*no SSL certificate specified for bind 127\\.0\\.0\\.1:7`,
+    `HAWSER_TLS_SETTINGS ${at('server s1')}: 'server b/s1' : verify is enabled by default but no CA file specified`,
+  ];
+  // `hawser -c` and a plain start say the same, and a start binds nothing.
+  for (const args of [['-c', '-f', cfg], ['-f', cfg]]) {
+    const p = runHawser(t, args);
+    t.is(await p.exited, 1, args.join(' '));
+    const err = p.stderr.join('\n');
+    for (const e of expected) t.regex(err, new RegExp(e), args.join(' '));
+    t.notRegex(err, /TypeError|at .*\.ts:\d+/, 'no stack trace');
+  }
+});
+
+test('a reload with a broken certificate is refused with file:line and the path; the old one keeps serving', async (t) => {
+  const f = new CertFactory(t);
+  const ca = f.ca('ca');
+  const v1 = f.issue(ca, 'v1', 'site.test', ['site.test']);
+  const live = f.write('live.pem', '');
+  copyFileSync(v1.combined, live);
+  const port = await freePort();
+  const text = `${HTTP_DEFAULTS}frontend www
+    bind 127.0.0.1:${port} ssl crt ${live}
+    http-request return status 200
+`;
+  const h = await startHawser(t, text);
+  const before = await tlsClient({ port });
+  f.write('live.pem', 'renewal went wrong\n');
+  h.child.kill('SIGHUP');
+  const failed = await h.waitFor((_l, e) => e?.event === 'reload' && e.result === 'failed');
+  const line = text.split('\n').findIndex((l) => l.includes('ssl crt')) + 1;
+  t.regex(failed, new RegExp(`HAWSER_TLS_CERT [^ ]*:${line}: bind 127\\.0\\.0\\.1:${port}: unable to load certificate from file '${live}'`));
+  const after = await tlsClient({ port });
+  t.is(after.serial, before.serial, 'the previous certificate still answers');
+  t.is(h.child.exitCode, null, 'still running');
 });
 
 test('reload picks up a renewed certificate; show ssl cert lists and details it as HAProxy 2.6 does', async (t) => {

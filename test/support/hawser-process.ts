@@ -95,8 +95,24 @@ export function runHawser(t: ExecutionContext, args: string[], env: Record<strin
       errBuf = errBuf.slice(nl + 1);
     }
   });
+  // 'exit' can come before the last stderr bytes are read: wait for the
+  // pipes to drain too (bounded, in case a grandchild keeps them open).
+  const drained = new Promise<void>((res) => {
+    let open = 2;
+    const one = (): void => {
+      if (--open === 0) res();
+    };
+    child.stdout!.once('close', one);
+    child.stderr!.once('close', one);
+  });
   const exited = new Promise<number | string>((res) => {
-    child.on('exit', (code, sig) => res(code ?? sig ?? -1));
+    child.on('exit', (code, sig) => {
+      const bound = setTimeout(() => res(code ?? sig ?? -1), 500);
+      void drained.then(() => {
+        clearTimeout(bound);
+        res(code ?? sig ?? -1);
+      });
+    });
   });
   t.teardown(() => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
