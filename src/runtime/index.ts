@@ -10,8 +10,10 @@ import { serverCommands } from './server-commands.ts';
 import { sessionCommands } from './session-commands.ts';
 import { CliSession } from './session.ts';
 import { StatsSocketListener } from './socket.ts';
+import type { ThreadSync } from './thread-sync.ts';
 
 export type { RuntimeHost, StatProxy } from './host.ts';
+export type { ServiceRequest, ThreadSync } from './thread-sync.ts';
 export type { Command, CommandContext, Level, RuntimeState } from './commands.ts';
 export { CommandRegistry, levelAllows } from './commands.ts';
 export { answerLine, splitCommands } from './session.ts';
@@ -20,6 +22,7 @@ export { showStatCsv, statRows, serverStatus } from './show-stat.ts';
 export { formatUptime } from './show-info.ts';
 export { runCtl } from './ctl.ts';
 export { tableCommands, type TableHost } from './table-commands.ts';
+export { applyServerAddr, setResolutionMaint } from './server-commands.ts';
 
 /** The default registry: every command this build answers. */
 export function defaultRegistry(): CommandRegistry {
@@ -39,6 +42,13 @@ export class RuntimeApi {
   /** The stats sockets now open (replaced in place by a reload). */
   readonly listeners: StatsSocketListener[];
   readonly host: RuntimeHost;
+  /** Set by src/threads when `nbthread` > 1 (null: this process is the only worker). */
+  threads: ThreadSync | null = null;
+  /**
+   * More Prometheus families appended to the exporter's page, registered by
+   * the parts src/ does not know (the cluster's hawser_peers_*, hawser_vrrp_*).
+   */
+  readonly metricFamilies: Array<() => string> = [];
   private readonly sockets = new Set<Socket>();
 
   constructor(host: RuntimeHost) {
@@ -94,6 +104,6 @@ export class RuntimeApi {
   private accept(socket: Socket, cfg: StatsSocket): void {
     this.sockets.add(socket);
     socket.on('close', () => this.sockets.delete(socket));
-    new CliSession(socket, this.registry, this.host, this.state, cfg.level, this.host.config.global.statsTimeout ?? 10_000);
+    new CliSession(socket, this.registry, this.host, this.state, cfg.level, this.host.config.global.statsTimeout ?? 10_000, () => this.threads);
   }
 }

@@ -4,11 +4,16 @@
 
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { getHeapSpaceStatistics } from 'node:v8';
 import { HAWSER_RELEASE_DATE, HAWSER_VERSION } from '../cli/index.ts';
 import { levelAllows, PERMISSION_DENIED, type Command, type CommandContext } from './commands.ts';
 import { infoFields, showInfoJson, showInfoText, showInfoTyped } from './show-info.ts';
 import { parseStatArgs, showStatCsv, showStatTyped, statRows } from './show-stat.ts';
 import { showBackend, showServersState } from './servers-state.ts';
+import { showServersConn } from './show-servers-conn.ts';
+import { showPools, type MemoryArea } from './show-pools.ts';
+import { showActivity } from './show-activity.ts';
 import { showStatJson } from './show-stat-json.ts';
 
 function info(ctx: CommandContext): Array<[string, string | number]> {
@@ -75,6 +80,45 @@ export const processCommands: Command[] = [
     run: (a, ctx) => {
       if (a[0] !== undefined && !ctx.host.backends.has(a[0])) return "Can't find backend.\n";
       return showServersState(ctx.host, ctx.state.healthDisabled, ctx.now, a[0]);
+    },
+  },
+  {
+    words: ['show', 'servers', 'conn'],
+    usage: 'show servers conn [<backend>]',
+    help: 'dump server connections status (all or for a single backend)',
+    level: 'user',
+    run: (a, ctx) => {
+      if (a[0] !== undefined && !ctx.host.backends.has(a[0])) return "Can't find backend.\n";
+      return showServersConn(ctx.host, a[0]);
+    },
+  },
+  {
+    words: ['show', 'pools'],
+    usage: 'show pools',
+    help: 'report information about the memory pools usage',
+    level: 'user',
+    run: () => {
+      const areas: MemoryArea[] = getHeapSpaceStatistics().map((h) => ({ name: h.space_name, size: h.space_size, used: h.space_used_size }));
+      const m = process.memoryUsage();
+      areas.push({ name: 'external', size: m.external, used: m.external }, { name: 'array_buffers', size: m.arrayBuffers, used: m.arrayBuffers });
+      return showPools(areas);
+    },
+  },
+  {
+    words: ['show', 'activity'],
+    usage: 'show activity',
+    help: 'show per-thread activity stats (for support/developers)',
+    level: 'user',
+    run: (_a, ctx) => {
+      const r = process.resourceUsage();
+      const elu = performance.eventLoopUtilization();
+      return showActivity({
+        now: Date.now(),
+        ctxsw: r.voluntaryContextSwitches + r.involuntaryContextSwitches,
+        accepted: ctx.host.counters.cumConns,
+        loopActiveMs: elu.active,
+        loopIdleMs: elu.idle,
+      });
     },
   },
   {

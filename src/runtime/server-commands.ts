@@ -1,9 +1,12 @@
 // Commands that change a server at run time: admin state (enable/disable
 // server, set server state), weight, forced health, health checks and
-// maxconn. Messages are HAProxy 2.6's, byte for byte.
+// maxconn, address (shared with the resolvers). Messages are HAProxy 2.6's, byte for byte.
 
 import type { RuntimeBackend, RuntimeServer } from '../backend/index.ts';
+import { isIP } from 'node:net';
+import { noServerMessage } from '../checks/index.ts';
 import type { Command, CommandContext } from './commands.ts';
+import type { RuntimeHost } from './host.ts';
 
 type Found = { be: RuntimeBackend; s: RuntimeServer } | string;
 
@@ -79,6 +82,81 @@ export function applyWeight(ctx: CommandContext, be: RuntimeBackend, s: RuntimeS
   return undefined;
 }
 
+/**
+ * Points a server at a new IP (and port): `set server B/S addr` and the
+ * resolvers both come here. New connections go to the new address; idle
+ * ones to the old address are closed. Returns HAProxy's
+ * srv_update_addr_port() message (without the trailing newline).
+ */
+export function applyServerAddr(host: RuntimeHost, be: RuntimeBackend, s: RuntimeServer, addr: string, port: string | undefined, updater: string): string {
+  const family = isIP(addr);
+  if (s.path !== null) return 'Update for the current server address family is only supported through configuration file';
+  if (family === 0) return `Invalid addr '${addr}' by '${updater}'`;
+  let msg: string;
+  const before = s.host === '' ? '(none)' : s.host;
+  if (addr === s.host) msg = 'no need to change the addr';
+  else {
+    msg = `IP changed from '${before}' to '${addr}'`;
+    s.host = addr;
+    s.family = family as 4 | 6;
+    s.closeIdle();
+    const text = `${be.name}/${s.name} changed its IP from ${before} to ${addr} by ${updater}`;
+    host.events.warn({ event: 'server-addr', backend: be.name, server: s.name, from: before, to: addr, source: updater }, `${text}.`);
+  }
+  if (port !== undefined) {
+    const p = /^\d+$/.test(port) ? Number(port) : NaN;
+    // A relative port ('+1') would make a port map, which HAProxy refuses while checks use the traffic port.
+    if (/^[+-]/.test(port) && s.config.checkPort === undefined) {
+      msg += ", can't change <port> to port map because it is incompatible with current health check port configuration (use 'port' statement from the 'server' directive.";
+    } else if (!(p >= 1 && p <= 65535)) msg += `, problem converting port '${port}' to an int`;
+    else if (p === s.port) msg += ', no need to change the port';
+    else {
+      msg += `, port changed from '${s.port}' to '${p}'`;
+      s.port = p;
+      s.closeIdle();
+    }
+  }
+  be.serversChanged();
+  return `${msg} by '${updater}'`;
+}
+
+/**
+ * Enters or leaves maintenance because of name resolution (HAProxy's
+ * RMAINT), with HAProxy's log lines; `cause` says why it is entered, or
+ * 'dns' when a valid answer ends it.
+ */
+export function setResolutionMaint(host: RuntimeHost, be: RuntimeBackend, s: RuntimeServer, on: boolean, cause: string, now: number): void {
+  if (s.resolutionMaint === on) return;
+  const wasUsable = s.usable;
+  s.resolutionMaint = on;
+  const hc = host.checkOf(s);
+  if (hc !== undefined && hc.counters.checkHealth !== undefined) {
+    hc.setMaintenance(on || s.admin === 'maint');
+    if (!on && s.admin !== 'maint') s.checkUp = hc.up;
+  }
+  s.lastChange = now;
+  s.refreshUsable();
+  be.serversChanged();
+  const kind = s.backup ? 'Backup Server' : 'Server';
+  const fields = { event: 'server-resolution', backend: be.name, server: s.name, maint: on, cause };
+  if (on) {
+    if (!s.running) s.downTransitions++;
+    const [a, b] = activeLeft(be);
+    const msg = `${kind} ${be.name}/${s.name} is going DOWN for maintenance (${cause}). ${a} active and ${b} backup servers left. ${s.active} sessions active, 0 requeued, 0 remaining in queue.`;
+    host.events.warn(fields, msg);
+    host.alerts?.serverEvent(be.name, 'notice', msg);
+    if (wasUsable && a === 0 && b === 0) host.events.error({ event: 'backend-down', backend: be.name }, noServerMessage('backend', be.name));
+  } else {
+    const name = s.config.address.kind === 'inet' ? s.config.address.host : s.host;
+    const state = `${s.checkUp ? 'UP' : 'DOWN'}/${s.admin === 'drain' ? 'DRAIN' : 'READY'}`;
+    const msg = `${kind} ${be.name}/${s.name} ('${name}') is ${state} (resolves again).`;
+    host.events.warn(fields, msg);
+    host.alerts?.serverEvent(be.name, 'notice', msg);
+    // HAProxy 2.6 logs this second line when a DNS answer (not the CLI) ends it.
+    if (cause === 'dns') host.events.warn(fields, `Server ${be.name}/${s.name} administratively READY thanks to valid DNS answer.`);
+  }
+}
+
 function withServer(ctx: CommandContext, arg: string | undefined, fn: (be: RuntimeBackend, s: RuntimeServer) => string): string {
   const f = findServer(ctx, arg);
   return typeof f === 'string' ? f : fn(f.be, f.s);
@@ -126,6 +204,13 @@ export const serverCommands: Command[] = [
             return '';
           case 'weight':
             return applyWeight(ctx, be, s, a[2]) ?? '';
+          case 'addr': {
+            if (a[2] === undefined || a[2] === '') return 'set server <b>/<s> addr requires an address and optionally a port.\n';
+            const msg = applyServerAddr(ctx.host, be, s, a[2], a[3] === 'port' ? (a[4] ?? '') : undefined, 'stats socket command');
+            // An operator-given address ends a resolution maintenance, as in HAProxy.
+            if (isIP(a[2]) !== 0) setResolutionMaint(ctx.host, be, s, false, '', ctx.now);
+            return `${msg}\n`;
+          }
           case 'health': {
             if (a[2] !== 'up' && a[2] !== 'stopping' && a[2] !== 'down') {
               return "'set server <srv> health' expects 'up', 'stopping', or 'down'.\n";

@@ -16,11 +16,12 @@ const CHECK_STATUS_NUM: Readonly<Record<CheckStatus, number>> = {
 };
 const CHECK_RESULT_NUM = { unknown: 0, neutral: 1, failed: 2, passed: 3, condpass: 4 } as const;
 
-/** srv_admin_state bits: FMAINT 0x01, CMAINT 0x04 (from the config), FDRAIN 0x08. */
+/** srv_admin_state bits: FMAINT 0x01, CMAINT 0x04 (from the config), FDRAIN 0x08, RMAINT 0x20 (resolution). */
 function adminBits(s: RuntimeServer): number {
-  if (s.admin === 'maint') return s.config.disabled === true ? 0x04 : 0x01;
-  if (s.admin === 'drain') return 0x08;
-  return 0;
+  const r = s.resolutionMaint ? 0x20 : 0;
+  if (s.admin === 'maint') return r | (s.config.disabled === true ? 0x04 : 0x01);
+  if (s.admin === 'drain') return r | 0x08;
+  return r;
 }
 
 function checkState(hc: ServerHealth | undefined, agent: boolean, disabled: boolean): number {
@@ -41,11 +42,11 @@ export function showServersState(host: RuntimeHost, healthDisabled: ReadonlySet<
       const hc = host.checkOf(s);
       const last = hc?.lastResult;
       const status: CheckStatus = last?.status ?? 'INI';
-      const op = s.admin === 'maint' || !s.checkUp ? 0 : 2;
+      const op = s.admin === 'maint' || s.resolutionMaint || !s.checkUp ? 0 : 2;
       const cfg = s.config;
       out +=
         [
-          p.iid, be.name, s.id, s.name, s.host, op, adminBits(s), s.weight, s.configuredWeight,
+          p.iid, be.name, s.id, s.name, s.host === '' ? '-' : s.host, op, adminBits(s), s.weight, s.configuredWeight,
           Math.max(0, Math.floor((now - s.lastChange) / 1000)),
           CHECK_STATUS_NUM[status], last ? CHECK_RESULT_NUM[statusOutcome(status)] : 0,
           // Entering maintenance zeroes the check's health in HAProxy (unless checks were disabled).

@@ -7,6 +7,7 @@ import type { Socket } from 'node:net';
 import type { CommandContext, CommandRegistry, Level, RuntimeState } from './commands.ts';
 import type { RuntimeHost } from './host.ts';
 import type { CliView } from './show-sess.ts';
+import type { ThreadSync } from './thread-sync.ts';
 
 let lastCliId = 0;
 
@@ -80,9 +81,22 @@ export class CliSession {
   private buf = '';
   private closed = false;
   private readonly view: CliView;
+  /** nbthread > 1: answers wait for the other workers' counters, and changes reach them before the answer is sent. */
+  private readonly threads: () => ThreadSync | null;
+  /** Lines answered one after the other when answering is asynchronous. */
+  private queue: Promise<void> = Promise.resolve();
 
-  constructor(socket: Socket, registry: CommandRegistry, host: RuntimeHost, state: RuntimeState, level: Level, timeoutMs: number) {
+  constructor(
+    socket: Socket,
+    registry: CommandRegistry,
+    host: RuntimeHost,
+    state: RuntimeState,
+    level: Level,
+    timeoutMs: number,
+    threads: () => ThreadSync | null = () => null,
+  ) {
     this.socket = socket;
+    this.threads = threads;
     this.registry = registry;
     this.host = host;
     this.state = state;
@@ -101,6 +115,11 @@ export class CliSession {
   private onData(d: string): void {
     if (this.closed) return;
     this.buf += d;
+    const t = this.threads();
+    if (t !== null) {
+      this.queue = this.queue.then(() => this.answerAllSynced(t, false));
+      return;
+    }
     let nl: number;
     while ((nl = this.buf.indexOf('\n')) >= 0) {
       const line = this.buf.slice(0, nl);
@@ -111,7 +130,35 @@ export class CliSession {
     else if (!this.ctx.interactive && this.buf.length === 0) this.close();
   }
 
+  /** onData and onEnd when several workers serve: the same, one line at a time, with the workers in step. */
+  private async answerAllSynced(t: ThreadSync, ended: boolean): Promise<void> {
+    try {
+      let nl: number;
+      while (!this.closed && ((nl = this.buf.indexOf('\n')) >= 0 || (ended && this.buf.length > 0))) {
+        const line = nl >= 0 ? this.buf.slice(0, nl) : this.buf;
+        this.buf = nl >= 0 ? this.buf.slice(nl + 1) : '';
+        await t.collect();
+        if (this.closed) return;
+        const ctx = this.context();
+        const out = t.withRemote(() => answerLine(line, this.registry, ctx));
+        await t.publish();
+        if (!this.deliver(ctx, out)) return;
+      }
+    } catch {
+      // A worker that does not answer must not leave the session hanging.
+      this.close();
+      return;
+    }
+    if (ended || this.buf.length > MAX_LINE) this.close();
+    else if (!this.ctx.interactive && this.buf.length === 0) this.close();
+  }
+
   private onEnd(): void {
+    const t = this.threads();
+    if (t !== null) {
+      this.queue = this.queue.then(() => this.answerAllSynced(t, true));
+      return;
+    }
     // A last line without its newline is still a command (`echo -n ... | socat`).
     if (!this.closed && this.buf.length > 0) {
       const line = this.buf;
@@ -123,7 +170,12 @@ export class CliSession {
 
   /** Answers a line; false when the session ended. */
   private answer(line: string): boolean {
-    const ctx: CommandContext = {
+    const ctx = this.context();
+    return this.deliver(ctx, answerLine(line, this.registry, ctx));
+  }
+
+  private context(): CommandContext {
+    return {
       host: this.host,
       state: this.state,
       now: Date.now(),
@@ -131,7 +183,10 @@ export class CliSession {
       interactive: this.ctx.interactive,
       quit: false,
     };
-    const out = answerLine(line, this.registry, ctx);
+  }
+
+  /** Writes an answer and applies what its commands changed in the session; false when the session ended. */
+  private deliver(ctx: CommandContext, out: string): boolean {
     this.ctx.level = ctx.level;
     this.ctx.interactive = ctx.interactive;
     if (ctx.cliTimeoutMs !== undefined) this.socket.setTimeout(ctx.cliTimeoutMs);

@@ -7,6 +7,7 @@ import { statusDescription, type CheckStatus, type ServerHealth } from '../check
 import type { RuntimeFrontend } from '../proxy/index.ts';
 import { statProxies, type RuntimeHost, type StatProxy } from './host.ts';
 import { STAT_FIELDS, STAT_HEADER, type StatField } from './stat-fields.ts';
+import { statFieldShown, statFieldTag } from './stat-field-tags.ts';
 
 type Row = Partial<Record<StatField, string | number>>;
 
@@ -74,7 +75,7 @@ export function statRows(view: StatView, filter: StatFilter = ALL_STATS): string
     if (p.backend && filter.types & 4) {
       for (const s of p.backend.servers) {
         if (filter.sid !== -1 && filter.sid !== s.id) continue;
-        if (filter.noMaint && s.admin === 'maint') continue;
+        if (filter.noMaint && (s.admin === 'maint' || s.resolutionMaint)) continue;
         if (filter.up && !(s.usable || (s.checkUp && s.admin !== 'maint'))) continue;
         out.push(toFields(serverRow(p, p.backend, s, view)));
       }
@@ -95,24 +96,16 @@ export function showStatCsv(view: StatView, filter: StatFilter = ALL_STATS): str
 export function showStatTyped(view: StatView, filter: StatFilter = ALL_STATS): string {
   let s = '';
   for (const r of statRows(view, filter)) {
-    const kind = r[32] === '0' ? 'F' : r[32] === '1' ? 'B' : 'S';
-    const prefix = `${kind}.${r[27]}.${r[28]}.`;
+    const type = Number(r[32]);
+    const prefix = `${type === 0 ? 'F' : type === 1 ? 'B' : 'S'}.${r[27]}.${r[28]}.`;
     for (let i = 0; i < r.length; i++) {
-      if (r[i] === '') continue;
-      s += `${prefix}${i}.${STAT_FIELDS[i]}.1:${typedTag(i)}:${/^-?\d+$/.test(r[i]) ? 'u32' : 'str'}:${r[i]}\n`;
+      if (!statFieldShown(r, i)) continue;
+      const tag = statFieldTag(type, i);
+      if (tag !== null) s += `${prefix}${tag.pos}.${STAT_FIELDS[i]}.1:${tag.tags}:${tag.type}:${r[i]}\n`;
     }
     s += '\n';
   }
   return s;
-}
-
-// Origin/nature/scope letters are fixed per field in HAProxy; we give the
-// common ones: key fields, configuration limits, and metrics elsewhere.
-function typedTag(i: number): string {
-  if (i <= 1) return 'KNS';
-  if (i === 6 || i === 25 || i === 34) return 'CLP';
-  if (i === 5 || i === 3) return 'MMP';
-  return 'MGP';
 }
 
 function toFields(row: Row): string[] {
@@ -197,6 +190,7 @@ function frontendRow(p: StatProxy, fe: RuntimeFrontend, view: StatView): Row {
 
 /** The server's status word as HAProxy's stats print it ("UP 1/3", "no check", "MAINT"...). */
 export function serverStatus(s: RuntimeServer, hc: ServerHealth | undefined, checkEnabled: boolean): string {
+  if (s.resolutionMaint) return 'MAINT (resolution)';
   if (s.admin === 'maint') return 'MAINT';
   const c = hc?.counters;
   const last = hc?.lastResult;
@@ -228,6 +222,7 @@ function serverRow(p: StatProxy, be: RuntimeBackend, s: RuntimeServer, view: Sta
     scur: s.active,
     smax: s.maxActive,
     slim: s.maxconn || '',
+    qlimit: s.maxqueue || '',
     stot: s.cumConns,
     bin: s.bytesIn,
     bout: s.bytesOut,
@@ -251,7 +246,8 @@ function serverRow(p: StatProxy, be: RuntimeBackend, s: RuntimeServer, view: Sta
     cli_abrt: 0,
     srv_abrt: 0,
     lastsess: -1,
-    addr: `${s.host.includes(':') ? `[${s.host}]` : s.host}:${s.port}`,
+    // A server waiting for its name to resolve has no address yet.
+    addr: s.host === '' ? '' : `${s.host.includes(':') ? `[${s.host}]` : s.host}:${s.port}`,
     mode: be.mode,
     wrew: 0,
     connect: 0,
@@ -260,7 +256,7 @@ function serverRow(p: StatProxy, be: RuntimeBackend, s: RuntimeServer, view: Sta
     eint: 0,
     idle_conn_cur: s.idle.length,
     safe_conn_cur: 0,
-    used_conn_cur: 0,
+    used_conn_cur: s.active,
     need_conn_est: 0,
     uweight: s.weight,
     '-': '-',

@@ -8,7 +8,7 @@ import { PatternFiles, ProxyAcls, isAclError, type Condition, type SampleContext
 import type { RuntimeBackend } from '../backend/index.ts';
 import type { Frontend, StatsSettings } from '../config/index.ts';
 import type { HttpHead } from '../http/index.ts';
-import { showStatCsv, type RuntimeApi } from '../runtime/index.ts';
+import { showStatCsv, type RuntimeApi, type ServiceRequest } from '../runtime/index.ts';
 import type { HttpReply } from '../rules/index.ts';
 import { applyAdminForm } from './admin-form.ts';
 import { renderMetrics } from './metrics.ts';
@@ -17,15 +17,22 @@ import { HAWSER_VERSION } from '../cli/index.ts';
 
 const EMPTY = Buffer.alloc(0);
 
-function reply(status: number, reason: string, fields: string[], body: string | Buffer): HttpReply {
+/**
+ * A reply with content-length placed where HAProxy places it: first in its
+ * error messages (401, 503), after content-type in the admin redirect, last
+ * otherwise. `lengthAt` counts header fields (not array slots).
+ */
+function reply(status: number, reason: string, fields: string[], body: string | Buffer, lengthAt = fields.length / 2): HttpReply {
   const b = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
   let head = `HTTP/1.1 ${status} ${reason}\r\n`;
-  for (let i = 0; i < fields.length; i += 2) head += `${fields[i]}: ${fields[i + 1]}\r\n`;
-  head += `content-length: ${b.length}\r\n`;
+  for (let i = 0; i <= fields.length; i += 2) {
+    if (i === lengthAt * 2) head += `content-length: ${b.length}\r\n`;
+    if (i < fields.length) head += `${fields[i]}: ${fields[i + 1]}\r\n`;
+  }
   return { status, head, body: b.length === 0 ? EMPTY : b };
 }
 
-const UNAVAILABLE = reply(503, 'Service Unavailable', ['cache-control', 'no-cache', 'content-type', 'text/html'], '<html><body><h1>503 Service Unavailable</h1>\nNo server is available to handle this request.\n</body></html>\n');
+const UNAVAILABLE = reply(503, 'Service Unavailable', ['cache-control', 'no-cache', 'content-type', 'text/html'], '<html><body><h1>503 Service Unavailable</h1>\nNo server is available to handle this request.\n</body></html>\n', 0);
 
 export class LocalServices {
   private readonly stats: StatsSettings | null;
@@ -45,7 +52,7 @@ export class LocalServices {
     this.challenge =
       this.stats !== null && this.stats.auth.length > 0
         ? reply(401, 'Unauthorized', ['cache-control', 'no-cache', 'content-type', 'text/html', 'www-authenticate', `Basic realm="${this.stats.realm}"`],
-            '<html><body><h1>401 Unauthorized</h1>\nYou need a valid user and password to access this content.\n</body></html>\n')
+            '<html><body><h1>401 Unauthorized</h1>\nYou need a valid user and password to access this content.\n</body></html>\n', 0)
         : null;
     if (this.stats !== null && this.stats.admin.length > 0) this.compileAdmin(cfg, backends);
   }
@@ -78,10 +85,40 @@ export class LocalServices {
     return this.stats !== null && target.startsWith(this.stats.uri);
   }
 
-  /** The answer of service `name` ('stats' or a use-service name) to a request and its body. */
-  serve(name: string, head: HttpHead, body: Buffer, ctx: SampleContext): HttpReply {
+  /**
+   * The answer of service `name` ('stats' or a use-service name) to a
+   * request and its body. With several workers (nbthread > 1) the answer is
+   * a promise: the main thread renders it from every worker's counters.
+   */
+  serve(name: string, head: HttpHead, body: Buffer, ctx: SampleContext): HttpReply | Promise<HttpReply> {
     const api = this.runtime();
     if (api === null) return UNAVAILABLE;
+    const req: ServiceRequest = {
+      name,
+      method: head.method,
+      target: head.target,
+      authorization: authorization(head),
+      body,
+      admin: name !== 'prometheus-exporter' && this.admin.some((c) => c.eval(ctx)),
+    };
+    const threads = api.threads;
+    if (threads === null) return this.render(api, req);
+    if (threads.forward !== null) return threads.forward(this.proxyName, req);
+    return this.renderSynced(api, req);
+  }
+
+  /** The main thread's answer when several workers serve: their counters first, their state after an admin action. */
+  async renderSynced(api: RuntimeApi, req: ServiceRequest): Promise<HttpReply> {
+    const threads = api.threads;
+    if (threads === null) return this.render(api, req);
+    await threads.collect();
+    const r = threads.withRemote(() => this.render(api, req));
+    if (req.method === 'POST') await threads.publish();
+    return r;
+  }
+
+  private render(api: RuntimeApi, req: ServiceRequest): HttpReply {
+    const name = req.name;
     const view = { host: api.host, healthDisabled: api.state.healthDisabled, now: Date.now() };
     if (name === 'prometheus-exporter') {
       const text = renderMetrics(view, {
@@ -89,23 +126,25 @@ export class LocalServices {
         nbthread: api.host.config.global.nbthread ?? 1,
         listeners: [...api.host.frontends.values()].reduce((n, f) => n + f.config.binds.length, 0),
         stopping: false,
-      });
+      }) + api.metricFamilies.map((render) => render()).join('');
       return reply(200, 'OK', ['cache-control', 'no-cache', 'content-type', 'text/plain; version=0.0.4'], text);
     }
     const st = this.stats;
     if (st === null) return UNAVAILABLE;
-    if (this.challenge !== null && !this.credentials.has(authorization(head))) return this.challenge;
-    const isAdmin = this.admin.some((c) => c.eval(ctx));
-    const opts = head.target.slice(st.uri.length);
-    if (head.method === 'POST') {
-      if (!isAdmin) return reply(403, 'Forbidden', ['cache-control', 'no-cache', 'content-type', 'text/plain'], 'Permission denied\n');
-      const outcome = applyAdminForm(api, body.toString('latin1'), view.now);
-      return reply(303, 'See Other', ['cache-control', 'no-cache', 'content-type', 'text/plain', 'location', `${st.uri};st=${outcome}`], '');
-    }
-    if (opts.includes(';csv')) {
-      return reply(200, 'OK', ['cache-control', 'no-cache', 'content-type', 'text/plain'], showStatCsv(view));
+    if (this.challenge !== null && !this.credentials.has(req.authorization)) return this.challenge;
+    const isAdmin = req.admin;
+    const opts = req.target.slice(st.uri.length);
+    if (req.method === 'POST') {
+      // As HAProxy: a non-admin's POST is redirected with the outcome DENY, not refused.
+      const outcome = isAdmin ? applyAdminForm(api, Buffer.from(req.body.buffer, req.body.byteOffset, req.body.byteLength).toString('latin1'), view.now) : 'DENY';
+      return reply(303, 'See Other', ['cache-control', 'no-cache', 'content-type', 'text/plain', 'location', `${st.uri};st=${outcome}`], '', 2);
     }
     const refresh = opts.includes(';norefresh') ? 0 : st.refresh;
+    // HAProxy sends its refresh header with the CSV too, hence `;csv;norefresh` for scrapers.
+    const refreshField = refresh > 0 ? ['refresh', String(Math.max(1, Math.round(refresh / 1000)))] : [];
+    if (opts.includes(';csv')) {
+      return reply(200, 'OK', ['cache-control', 'no-cache', 'content-type', 'text/plain', ...refreshField], showStatCsv(view));
+    }
     const stMatch = /;st=([A-Z]+)/.exec(opts);
     const html = renderStatsPage(view, {
       proxy: this.proxyName,
@@ -117,9 +156,7 @@ export class LocalServices {
       version: HAWSER_VERSION,
       outcome: stMatch?.[1] ?? '',
     });
-    const fields = ['cache-control', 'no-cache', 'content-type', 'text/html'];
-    if (refresh > 0) fields.push('refresh', String(Math.max(1, Math.round(refresh / 1000))));
-    return reply(200, 'OK', fields, html);
+    return reply(200, 'OK', ['cache-control', 'no-cache', 'content-type', 'text/html', ...refreshField], html);
   }
 }
 

@@ -70,6 +70,28 @@ const HELP: Readonly<Record<string, string>> = {
   srv_icur: 'Current number of idle connections available for reuse on this server',
   eint: 'Total number of internal errors since process started',
   uweight: "Server's user weight, or sum of active servers' user weights for a backend",
+  qlimit: 'Limit on the number of connections in queue, for servers only (maxqueue argument)',
+  throttle: "Throttling ratio applied to a server's maxconn and weight during the slowstart period (0 to 100%)",
+  comp_in: 'Total number of bytes submitted to the HTTP compressor for this object since the worker process started',
+  comp_out: 'Total number of bytes emitted by the HTTP compressor for this object since the worker process started',
+  comp_byp: 'Total number of bytes that bypassed HTTP compression for this object since the worker process started (CPU/memory/bandwidth limitation)',
+  comp_rsp: 'Total number of HTTP responses that were compressed for this object since the worker process started',
+  lastsess: 'How long ago some traffic was seen on this object on this worker process, in seconds',
+  qtime: 'Avg. queue time for last 1024 successful connections.',
+  ctime: 'Avg. connect time for last 1024 successful connections.',
+  rtime: 'Avg. response time for last 1024 successful connections.',
+  ttime: 'Avg. total time for last 1024 successful connections.',
+  cache_lookups: 'Total number of HTTP requests looked up in the cache on this frontend/backend since the worker process started',
+  cache_hits: 'Total number of HTTP requests not found in the cache on this frontend/backend since the worker process started',
+  src_ilim: "Limit on the number of available idle connections on this server (server 'pool_max_conn' directive)",
+  qtime_max: 'Maximum observed time spent in the queue',
+  ctime_max: 'Maximum observed time spent waiting for a connection to complete',
+  rtime_max: 'Maximum observed time spent waiting for a server response',
+  ttime_max: 'Maximum observed total request+response time (request+queue+connect+response+processing)',
+  idle_conn_cur: 'Current number of unsafe idle connections',
+  safe_conn_cur: 'Current number of safe idle connections',
+  used_conn_cur: 'Current number of connections in use',
+  need_conn_est: 'Estimated needed number of connections',
 };
 
 /** promex's table for the stat fields we fill, in HAProxy's field order. */
@@ -97,6 +119,8 @@ const METRICS: readonly Metric[] = [
   { name: 'check_up_down_total', field: 'chkdown', kind: 'counter', scopes: 'bs' },
   { name: 'check_last_change_seconds', field: 'lastchg', kind: 'gauge', scopes: 'bs' },
   { name: 'downtime_seconds_total', field: 'downtime', kind: 'counter', scopes: 'bs' },
+  { name: 'queue_limit', field: 'qlimit', kind: 'gauge', scopes: 's' },
+  { name: 'current_throttle', field: 'throttle', kind: 'gauge', scopes: 's' },
   { name: 'loadbalanced_total', field: 'lbtot', kind: 'counter', scopes: 'bs' },
   { name: 'limit_session_rate', field: 'rate_lim', kind: 'gauge', scopes: 'f' },
   { name: 'max_session_rate', field: 'rate_max', kind: 'gauge', scopes: 'fbs' },
@@ -108,6 +132,15 @@ const METRICS: readonly Metric[] = [
   { name: 'http_requests_total', field: 'req_tot', kind: 'counter', scopes: 'fb', http: true },
   { name: 'client_aborts_total', field: 'cli_abrt', kind: 'counter', scopes: 'bs' },
   { name: 'server_aborts_total', field: 'srv_abrt', kind: 'counter', scopes: 'bs' },
+  { name: 'http_comp_bytes_in_total', field: 'comp_in', kind: 'counter', scopes: 'fb', http: true },
+  { name: 'http_comp_bytes_out_total', field: 'comp_out', kind: 'counter', scopes: 'fb', http: true },
+  { name: 'http_comp_bytes_bypassed_total', field: 'comp_byp', kind: 'counter', scopes: 'fb', http: true },
+  { name: 'http_comp_responses_total', field: 'comp_rsp', kind: 'counter', scopes: 'fb', http: true },
+  { name: 'last_session_seconds', field: 'lastsess', kind: 'gauge', scopes: 'bs' },
+  { name: 'queue_time_average_seconds', field: 'qtime', kind: 'gauge', scopes: 'bs', scale: 0.001 },
+  { name: 'connect_time_average_seconds', field: 'ctime', kind: 'gauge', scopes: 'bs', scale: 0.001 },
+  { name: 'response_time_average_seconds', field: 'rtime', kind: 'gauge', scopes: 'bs', scale: 0.001 },
+  { name: 'total_time_average_seconds', field: 'ttime', kind: 'gauge', scopes: 'bs', scale: 0.001 },
   { name: 'connections_rate_max', field: 'conn_rate_max', kind: 'gauge', scopes: 'f' },
   { name: 'connections_total', field: 'conn_tot', kind: 'counter', scopes: 'f' },
   { name: 'intercepted_requests_total', field: 'intercepted', kind: 'counter', scopes: 'f', http: true },
@@ -116,8 +149,19 @@ const METRICS: readonly Metric[] = [
   { name: 'failed_header_rewriting_total', field: 'wrew', kind: 'counter', scopes: 'fbs' },
   { name: 'connection_attempts_total', field: 'connect', kind: 'counter', scopes: 'bs' },
   { name: 'connection_reuses_total', field: 'reuse', kind: 'counter', scopes: 'bs' },
+  { name: 'http_cache_lookups_total', field: 'cache_lookups', kind: 'counter', scopes: 'fb', http: true },
+  { name: 'http_cache_hits_total', field: 'cache_hits', kind: 'counter', scopes: 'fb', http: true },
   { name: 'idle_connections_current', field: 'srv_icur', kind: 'gauge', scopes: 's' },
+  { name: 'idle_connections_limit', field: 'src_ilim', kind: 'gauge', scopes: 's' },
+  { name: 'max_queue_time_seconds', field: 'qtime_max', kind: 'gauge', scopes: 'bs', scale: 0.001 },
+  { name: 'max_connect_time_seconds', field: 'ctime_max', kind: 'gauge', scopes: 'bs', scale: 0.001 },
+  { name: 'max_response_time_seconds', field: 'rtime_max', kind: 'gauge', scopes: 'bs', scale: 0.001 },
+  { name: 'max_total_time_seconds', field: 'ttime_max', kind: 'gauge', scopes: 'bs', scale: 0.001 },
   { name: 'internal_errors_total', field: 'eint', kind: 'counter', scopes: 'fbs' },
+  { name: 'unsafe_idle_connections_current', field: 'idle_conn_cur', kind: 'gauge', scopes: 's' },
+  { name: 'safe_idle_connections_current', field: 'safe_conn_cur', kind: 'gauge', scopes: 's' },
+  { name: 'used_connections_current', field: 'used_conn_cur', kind: 'gauge', scopes: 's' },
+  { name: 'need_connections_current', field: 'need_conn_est', kind: 'gauge', scopes: 's' },
   { name: 'uweight', field: 'uweight', kind: 'gauge', scopes: 'bs' },
 ];
 
@@ -126,6 +170,12 @@ const FRONT_STATES = ['DOWN', 'UP'];
 const SERVER_STATES = ['DOWN', 'UP', 'MAINT', 'DRAIN', 'NOLB'];
 /** The check statuses promex lists (those with a result: not UNK, INI or a check in progress). */
 const CHECK_STATES = ['HANA', 'SOCKERR', 'L4OK', 'L4TOUT', 'L4CON', 'L6OK', 'L6TOUT', 'L6RSP', 'L7TOUT', 'L7RSP', 'L7OK', 'L7OKC', 'L7STS', 'PROCERR', 'PROCTOUT', 'PROCOK'];
+
+/** Server limits promex prints as NaN when none is set (an empty CSV cell). */
+const UNLIMITED_AS_NAN: ReadonlySet<string> = new Set(['slim', 'qlimit', 'throttle', 'src_ilim']);
+
+/** Check counters promex reports (as 0) for servers without checks, whose CSV cells are empty. */
+const CHECK_COUNTERS: ReadonlySet<string> = new Set(['chkfail', 'chkdown', 'downtime']);
 
 const PREFIX: Readonly<Record<Scope, string>> = { f: 'haproxy_frontend_', b: 'haproxy_backend_', s: 'haproxy_server_' };
 
@@ -182,13 +232,47 @@ export function renderMetrics(view: StatView, info: ProcessInfo): string {
   const type = COL.get('type')!;
   for (const r of rows) groups[r[type] === '0' ? 'f' : r[type] === '1' ? 'b' : 's'].push(r);
   for (const scope of ['f', 'b', 's'] as const) out += renderScope(scope, groups[scope]);
-  return out;
+  return out + renderAggregates(groups.b, groups.s);
+}
+
+/**
+ * promex's per-backend counts of servers by state and by last check status
+ * (`agg_server_check_status` is 2.6's older name of `agg_server_status`).
+ */
+function renderAggregates(backends: string[][], servers: string[][]): string {
+  if (backends.length === 0) return '';
+  const [pxname, status, checkStatus] = [COL.get('pxname')!, COL.get('status')!, COL.get('check_status')!];
+  const byState = new Map<string, Map<string, number>>();
+  const byCheck = new Map<string, Map<string, number>>();
+  const bump = (m: Map<string, Map<string, number>>, px: string, key: string) => {
+    let per = m.get(px);
+    if (per === undefined) m.set(px, (per = new Map()));
+    per.set(key, (per.get(key) ?? 0) + 1);
+  };
+  for (const r of servers) {
+    bump(byState, r[pxname], serverState(r[status]));
+    if (r[checkStatus] !== '') bump(byCheck, r[pxname], r[checkStatus]);
+  }
+  const family = (name: string, help: string, states: readonly string[], counts: Map<string, Map<string, number>>) => {
+    let body = header(name, help, 'gauge');
+    for (const b of backends) {
+      const per = counts.get(b[pxname]);
+      for (const st of states) body += `${name}{proxy="${labelValue(b[pxname])}",state="${st}"} ${per?.get(st) ?? 0}\n`;
+    }
+    return body;
+  };
+  return (
+    family('haproxy_backend_agg_server_status', "Backend's aggregated gauge of servers' status", SERVER_STATES, byState) +
+    family('haproxy_backend_agg_server_check_status', "Backend's aggregated gauge of servers' state check status", SERVER_STATES, byState) +
+    family('haproxy_backend_agg_check_status', "Backend's aggregated gauge of servers' state check status", CHECK_STATES, byCheck)
+  );
 }
 
 function renderScope(scope: Scope, rows: string[][]): string {
   const pxname = COL.get('pxname')!;
   const svname = COL.get('svname')!;
   const mode = COL.get('mode')!;
+  const checkStatus = COL.get('check_status')!;
   let out = '';
   for (const m of METRICS) {
     if (!m.scopes.includes(scope)) continue;
@@ -213,7 +297,15 @@ function renderScope(scope: Scope, rows: string[][]): string {
         for (let i = 0; i < HRSP_CODES.length; i++) body += `${name}{${labels},code="${HRSP_CODES[i]}"} ${r[col + i] === '' ? 0 : r[col + i]}\n`;
         continue;
       }
-      const v = r[col];
+      let v = r[col];
+      if (v === '' && scope === 's') {
+        // promex's "no limit" for a server is NaN; a check without a layer-7 code reports 0.
+        if (UNLIMITED_AS_NAN.has(m.field)) {
+          body += `${name}{${labels}} NaN\n`;
+          continue;
+        }
+        if ((m.field === 'check_code' && r[checkStatus] !== '') || CHECK_COUNTERS.has(m.field)) v = '0';
+      }
       if (v === '' || !/^-?\d+$/.test(v)) continue;
       body += `${name}{${labels}} ${m.scale !== undefined ? Number(v) * m.scale : v}\n`;
     }

@@ -7,6 +7,7 @@ import { createServer, type Server } from 'node:http';
 import { startHawser } from '../support/hawser-process.ts';
 import { freePorts } from '../support/ports.ts';
 import { httpRequest } from '../support/http-client.ts';
+import { parseExposition, sampleValue } from '../support/exposition.ts';
 
 async function namedServer(t: ExecutionContext, name: string): Promise<number> {
   const s: Server = createServer((req, res) => {
@@ -21,45 +22,7 @@ async function namedServer(t: ExecutionContext, name: string): Promise<number> {
   return (s.address() as { port: number }).port;
 }
 
-interface Sample {
-  name: string;
-  labels: Record<string, string>;
-  value: number;
-}
-
-/** A strict reader of the exposition format: every line is a comment or a sample, every sample's family was declared. */
-function parseExposition(text: string): { samples: Sample[]; types: Map<string, string>; helps: Set<string> } {
-  const types = new Map<string, string>();
-  const helps = new Set<string>();
-  const samples: Sample[] = [];
-  if (!text.endsWith('\n')) throw new Error('no final newline');
-  for (const line of text.slice(0, -1).split('\n')) {
-    let m = /^# HELP ([a-zA-Z_:][a-zA-Z0-9_:]*) .+$/.exec(line);
-    if (m !== null) {
-      helps.add(m[1]);
-      continue;
-    }
-    m = /^# TYPE ([a-zA-Z_:][a-zA-Z0-9_:]*) (gauge|counter)$/.exec(line);
-    if (m !== null) {
-      if (types.has(m[1])) throw new Error(`TYPE twice for ${m[1]}`);
-      types.set(m[1], m[2]);
-      continue;
-    }
-    m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (-?[0-9.e+]+|NaN)$/.exec(line);
-    if (m === null) throw new Error(`bad line: ${line}`);
-    if (!types.has(m[1])) throw new Error(`sample before TYPE: ${line}`);
-    const labels: Record<string, string> = {};
-    if (m[2] !== undefined) {
-      for (const l of m[2].matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)",?/g)) labels[l[1]] = l[2];
-    }
-    samples.push({ name: m[1], labels, value: Number(m[3]) });
-  }
-  return { samples, types, helps };
-}
-
-function value(samples: Sample[], name: string, labels: Record<string, string>): number | undefined {
-  return samples.find((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v) && Object.keys(s.labels).length === Object.keys(labels).length)?.value;
-}
+const value = sampleValue;
 
 test('/metrics: promex names, labels and values that follow traffic and server states', async (t) => {
   const [webPort, cliPort] = await freePorts(2);

@@ -174,3 +174,23 @@ test('hawser ctl: the same commands from the command line, exit 1 when the socke
   });
   t.is(unreachable, 1);
 });
+
+test('show pools and show activity: HAProxy\'s layout over the process\'s own figures', async (t) => {
+  const { sock, cliPort, webPort } = await lab(t);
+  const pools = await socat(`unix:${sock}`, 'show pools\n');
+  const lines = pools.trimEnd().split('\n');
+  t.is(lines[0], 'Dumping pools usage. Use SIGQUIT to flush them.');
+  const areas = lines.slice(1, -1).map((l) => /^ {2}- Pool (\S+) : (\d+) bytes allocated, (\d+) used$/.exec(l));
+  t.true(areas.length >= 3 && areas.every((m) => m !== null), pools);
+  t.true(areas.some((m) => m![1] === 'old_space'), 'the V8 heap spaces are listed');
+  const sum = (i: number) => areas.reduce((n, m) => n + Number(m![i]), 0);
+  t.is(lines.at(-1), `Total: ${areas.length} pools, ${sum(2)} bytes allocated, ${sum(3)} used.`);
+
+  // `accepted` follows the connections the frontends took, on the user-level TCP socket too.
+  const accepted = (text: string) => Number(/^accepted: (\d+) \[ \d+ \]$/m.exec(text)?.[1]);
+  const before = await socat(`tcp:127.0.0.1:${cliPort}`, 'show activity\n');
+  t.regex(before, /^thread_id: 1 \(1\.\.1\)\ndate_now: \d+\.\d{6}\nctxsw: \d+ \[ \d+ \]\n/);
+  const n = 2 + Math.floor(Math.random() * 3);
+  for (let i = 0; i < n; i++) await httpRequest(webPort, '/', { headers: { connection: 'close' } });
+  t.is(accepted(await socat(`unix:${sock}`, 'show activity\n')), accepted(before) + n);
+});

@@ -15,6 +15,8 @@ import { startHawser } from '../support/hawser-process.ts';
 import { freePorts, waitListening } from '../support/ports.ts';
 import { CommandRegistry, type CommandContext } from '../../src/runtime/index.ts';
 import { socat } from '../support/socat.ts';
+import { startHaproxy } from '../support/haproxy-process.ts';
+import { httpRequest } from '../support/http-client.ts';
 
 /** A backend that answers `/slow` after 1.5 s, anything else at once. */
 async function backend(t: ExecutionContext): Promise<number> {
@@ -137,6 +139,43 @@ test('show stat: the same header, rows, and the same columns filled for frontend
   t.deepEqual(diffs, []);
 });
 
+test('show stat typed and show stat json: the same fields, with the same tags, types and values', async (t) => {
+  const [ha, hw] = await pair(t);
+  // One entry per field: its position, name, tags and type as the key; its value.
+  const typed = (text: string) =>
+    new Map(
+      text
+        .split('\n')
+        .filter((l) => l !== '')
+        .map((l) => {
+          const m = /^([^:]+:[^:]+:[^:]+):(.*)$/.exec(l);
+          return [m?.[1] ?? l, m?.[2] ?? ''] as [string, string];
+        }),
+    );
+  interface JsonField { objType: string; proxyId: number; id: number; field: { pos: number; name: string }; processNum: number; tags: Record<string, string>; value: { type: string; value: unknown } }
+  const json = (text: string) =>
+    new Map(
+      (JSON.parse(text) as JsonField[][]).flat().map((f) => [
+        `${f.objType}.${f.proxyId}.${f.id}.${f.field.pos}.${f.field.name}.${f.processNum}:${f.tags.origin}${f.tags.nature}${f.tags.scope}:${f.value.type}`,
+        String(f.value.value),
+      ]),
+    );
+  for (const [cmd, read] of [['show stat typed', typed], ['show stat json', json]] as const) {
+    const [fa, fb] = [read(await ha.cli(cmd)), read(await hw.cli(cmd))];
+    const column = (key: string) => /^\w+\.\d+\.\d+\.\d+\.(\w+)\./.exec(key)?.[1] ?? key;
+    const diffs: string[] = [];
+    for (const [k, v] of fa) {
+      const col = column(k);
+      if (JUSTIFIED[col] !== undefined) continue;
+      const w = fb.get(k);
+      if (w === undefined) diffs.push(`missing ${k}`);
+      else if (!VOLATILE.has(col) && w !== v) diffs.push(`${k}: haproxy '${v}' hawser '${w}'`);
+    }
+    for (const k of fb.keys()) if (!fa.has(k) && JUSTIFIED[column(k)] === undefined) diffs.push(`extra ${k}`);
+    t.deepEqual(diffs, [], cmd);
+  }
+});
+
 test('show info: the same field names in the same order', async (t) => {
   const [ha, hw] = await pair(t);
   const names = (s: string) => s.split('\n').filter((l) => l.includes(':')).map((l) => l.slice(0, l.indexOf(':')));
@@ -165,6 +204,19 @@ test('show servers state and show backend: same columns and the same values for 
   t.deepEqual(lb.slice(2).map(stable), la.slice(2).map(stable));
   t.is(await hw.cli('show backend'), await ha.cli('show backend'));
   t.is(await hw.cli('show servers state zz'), await ha.cli('show servers state zz'));
+  // show servers conn: the same columns and values, but (JUSTIFIED) for the checked servers'
+  // used_cur, used_max and need_est, where HAProxy counts its health-check connections (as show stat's
+  // connect and need_conn_est), and the per-thread idle counts (HAProxy runs a thread per
+  // core here; Hawser keeps one idle list per process).
+  const conn = (text: string) =>
+    text.split('\n').map((l) => {
+      if (l.startsWith('#')) return l.replace(/idle_per_thr\[\d+\]$/, 'idle_per_thr[]');
+      const checked = /^app\/(up|down) /.test(l);
+      return l.split(' ').filter((_w, i) => !(checked && i >= 6 && i <= 8)).slice(0, checked ? 10 : 13).join(' ');
+    });
+  t.deepEqual(conn(await hw.cli('show servers conn')), conn(await ha.cli('show servers conn')));
+  t.deepEqual(conn(await hw.cli('show servers conn app')), conn(await ha.cli('show servers conn app')));
+  t.is(await hw.cli('show servers conn zz'), await ha.cli('show servers conn zz'));
 });
 
 // Commands whose answers must match byte for byte, in this order (state carries from one to the next).
@@ -215,6 +267,13 @@ const SAME_ANSWER = [
   'set timeout cli',
   'set timeout foo 1',
   'set timeout cli 60',
+  'set server app/plain addr 127.0.0.2',
+  'set server app/plain addr 127.0.0.2 port 8080',
+  'set server app/plain addr 127.0.0.1 port +1',
+  'set server app/plain addr bogus',
+  'set server app/plain addr 127.0.0.1 port',
+  'set server app/plain addr',
+  'set server app/up addr ::1 port 80',
   'operator',
   'show cli level',
   'disable server app/up',
@@ -256,9 +315,12 @@ test('help and unknown commands: HAProxy\'s wording, and its choice of proposals
   const hwHelp = await hw.cli('help');
   t.is(hwHelp.split('\n')[0], haHelp.split('\n')[0]);
   const haLines = new Set(haHelp.split('\n').slice(1));
-  // JUSTIFIED: `show vrrp` is Hawser's own (the VRRP part); HAProxy has no such command.
+  // JUSTIFIED: `show vrrp` and `show cluster` are Hawser's own (the VRRP and
+  // cluster parts); HAProxy has no such commands. Every other line is HAProxy's.
+  const hawserOnly = (l: string) => /^ {2}show (vrrp|cluster) /.test(l);
   const extra = hwHelp.split('\n').slice(1).filter((l) => l !== '' && !haLines.has(l));
-  t.deepEqual(extra, ['  show vrrp                               : show the state of every VRRP instance']);
+  t.deepEqual(extra.map((l) => l.trim().split(/\s+:/)[0]).sort(), ['show cluster', 'show vrrp']);
+  t.true(extra.every(hawserOnly));
 
   // HAProxy's proposals for a mistyped command, reproduced on HAProxy's own command list...
   const registry = new CommandRegistry();
@@ -278,12 +340,12 @@ test('help and unknown commands: HAProxy\'s wording, and its choice of proposals
     if (registry.execute(bad.split(' '), ctx) !== (await ha.cli(bad)).slice(0, -1)) mismatched.push(bad);
   }
   t.deepEqual(mismatched, []);
-  // ...and on Hawser's socket: the same header, and only lines HAProxy also has (or show vrrp).
+  // ...and on Hawser's socket: the same header, and only lines HAProxy also has (or Hawser's own).
   for (const bad of ['bogus', 'show foo', 'set server', 'shw stat']) {
     const [x, y] = [await ha.cli(bad), await hw.cli(bad)];
     t.is(y.split('\n')[0], x.split('\n')[0], bad);
     t.deepEqual(
-      y.split('\n').slice(1).filter((l) => l !== '' && !haLines.has(l)).filter((l) => !l.includes('show vrrp')),
+      y.split('\n').slice(1).filter((l) => l !== '' && !haLines.has(l)).filter((l) => !hawserOnly(l)),
       [],
       bad,
     );
@@ -325,4 +387,46 @@ test('show errors: the same capture of an invalid request; show sess: the same l
   t.deepEqual(keys(sb), keys(sa));
   t.deepEqual(values(sb), values(sa));
   await Promise.all(slow);
+});
+
+test('show table, clear table and set table: the same dumps of the same traffic', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'hawser-vs-haproxy-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const server = await backend(t);
+  const [haWeb, hwWeb] = await freePorts(2);
+  const cfg = (sock: string, web: number) => `global
+    stats socket ${sock} mode 600 level admin
+defaults
+    mode http
+    timeout connect 1s
+    timeout client 5s
+    timeout server 5s
+frontend www
+    bind 127.0.0.1:${web}
+    stick-table type ip size 100 expire 60s store conn_cnt,gpc0,http_req_rate(10s),server_id
+    http-request track-sc0 src
+    default_backend app
+backend app
+    stick-table type string len 32 size 10 expire 30s store http_req_cnt
+    stick on req.hdr(x-user)
+    server a 127.0.0.1:${server}
+`;
+  const [haSock, hwSock] = [join(dir, 'ha.sock'), join(dir, 'hw.sock')];
+  await startHaproxy(t, cfg(haSock, haWeb), haWeb);
+  await startHawser(t, cfg(hwSock, hwWeb));
+  const n = 1 + Math.floor(Math.random() * 4);
+  for (const web of [haWeb, hwWeb]) {
+    for (let i = 0; i < n; i++) await httpRequest(web, '/', { headers: { 'x-user': 'bob', connection: 'close' } });
+  }
+  // Entry addresses and the remaining expiry are not comparable.
+  const mask = (s: string) => s.replace(/^0x[0-9a-f]+:/gm, '0x:').replace(/exp=\d+/g, 'exp=');
+  const cmds = ['show table', 'show table www', 'show table app', 'show table www data.conn_cnt gt 0', 'show table www data.conn_cnt gt 99', 'show table zz',
+    'clear table www key 127.0.0.1', 'show table www', 'set table www key 127.0.0.2 data.gpc0 5', 'show table www key 127.0.0.2', 'set table www key 127.0.0.2 data.bogus 1'];
+  const diffs: string[] = [];
+  for (const c of cmds) {
+    const [x, y] = [mask(await socat(`unix:${haSock}`, c + '\n')), mask(await socat(`unix:${hwSock}`, c + '\n'))];
+    if (x !== y) diffs.push(`${c}\n  haproxy: ${JSON.stringify(x)}\n  hawser:  ${JSON.stringify(y)}`);
+  }
+  t.deepEqual(diffs, []);
+  t.regex(await socat(`unix:${hwSock}`, 'show table www key 127.0.0.2\n'), /gpc0=5/);
 });

@@ -10,6 +10,7 @@ import { freePorts } from '../support/ports.ts';
 import { httpRequest, rawExchange } from '../support/http-client.ts';
 import { STAT_HEADER } from '../../src/runtime/index.ts';
 import { namedServer } from '../support/backends.ts';
+import { startHaproxy } from '../support/haproxy-process.ts';
 
 const AUTH = 'Basic ' + Buffer.from('admin:s3cret').toString('base64');
 
@@ -58,6 +59,8 @@ test('the stats page shows frontends, backends and servers with their states', a
   t.regex(r.text, /<tr class="nocheck" data-sv="s2">/);
   t.regex(r.text, /<tr class="fe" data-sv="FRONTEND"><td class="n">Frontend<\/td>/);
   t.regex(r.text, /name="action"/, 'the admin form is there for admins');
+  t.regex(r.text, /<div class="legend">/, 'stats show-legends');
+  t.regex(r.text, /<h1>Hawser version \S+ - Statistics Report<\/h1>/, 'the version without stats hide-version');
   const nr = await httpRequest(statsPort, '/stats;norefresh', { headers: { authorization: AUTH } });
   t.is(nr.headers.refresh, undefined);
 });
@@ -159,7 +162,44 @@ listen stats
   t.is(page.status, 200);
   t.notRegex(page.text, /name="action"/);
   t.notRegex(page.text, /version/);
+  t.notRegex(page.text, /class="legend"/, 'no legend without show-legends (nor admin)');
   const post = await httpRequest(port, '/haproxy?stats', { method: 'POST', body: 's=x&action=maint&b=stats', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
-  t.is(post.status, 403);
+  t.is(post.status, 303, 'HAProxy redirects a non-admin POST with the outcome DENY');
+  t.is(post.headers.location, '/haproxy?stats;st=DENY');
   t.is((await httpRequest(port, '/other')).status, 503, 'other paths go to the (empty) backend');
+});
+
+test('beside HAProxy 2.6: the 401, the DENY redirect and the refresh of ;csv / ;csv;norefresh, field for field', async (t) => {
+  const [ha, hw] = await freePorts(2);
+  const cfg = (port: number) => `defaults
+    mode http
+    timeout connect 1s
+    timeout client 5s
+    timeout server 5s
+listen stats
+    bind 127.0.0.1:${port}
+    stats enable
+    stats uri /stats
+    stats refresh 10s
+    stats realm Hawser\\ Stats
+    stats auth admin:s3cret
+`;
+  await startHaproxy(t, cfg(ha), ha);
+  await startHawser(t, cfg(hw));
+  const get = (port: number, path: string, auth: boolean) =>
+    rawExchange(port, `GET ${path} HTTP/1.1\r\nhost: x\r\n${auth ? `authorization: ${AUTH}\r\n` : ''}connection: close\r\n\r\n`);
+  const post = (port: number) =>
+    rawExchange(port, `POST /stats HTTP/1.1\r\nhost: x\r\nauthorization: ${AUTH}\r\ncontent-length: 20\r\nconnection: close\r\n\r\ns=a&action=maint&b=x`);
+  // The whole 401 (head and body) and the whole redirect head are HAProxy's bytes.
+  t.is((await get(hw, '/stats', false)).text, (await get(ha, '/stats', false)).text);
+  const head = (text: string) => text.slice(0, text.indexOf('\r\n\r\n'));
+  t.is(head((await post(hw)).text), head((await post(ha)).text));
+  // HAProxy streams the CSV chunked; Hawser sends a length: the other fields agree, refresh included.
+  const fields = (text: string) =>
+    head(text)
+      .split('\r\n')
+      .filter((l) => !/^(content-length|transfer-encoding):/i.test(l));
+  for (const path of ['/stats;csv', '/stats;csv;norefresh', '/stats', '/stats;norefresh']) {
+    t.deepEqual(fields((await get(hw, path, true)).text), fields((await get(ha, path, true)).text), path);
+  }
 });
