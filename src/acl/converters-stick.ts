@@ -9,36 +9,7 @@ import type { Arg, ArgSpec } from './args.ts';
 import { resolveTableArg } from './fetches-stick.ts';
 import type { ConverterDef } from './keyword.ts';
 import { type Sample, SMP_ANY, SMP_BOOL, SMP_INT } from './sample.ts';
-import {
-  DT_BYTES_IN_CNT,
-  DT_BYTES_IN_RATE,
-  DT_BYTES_OUT_CNT,
-  DT_BYTES_OUT_RATE,
-  DT_CONN_CNT,
-  DT_CONN_CUR,
-  DT_CONN_RATE,
-  DT_GPC,
-  DT_GPC0,
-  DT_GPC0_RATE,
-  DT_GPC1,
-  DT_GPC1_RATE,
-  DT_GPC_RATE,
-  DT_GPT,
-  DT_GPT0,
-  DT_HTTP_ERR_CNT,
-  DT_HTTP_ERR_RATE,
-  DT_HTTP_FAIL_CNT,
-  DT_HTTP_FAIL_RATE,
-  DT_HTTP_REQ_CNT,
-  DT_HTTP_REQ_RATE,
-  DT_SERVER_ID,
-  DT_SESS_CNT,
-  DT_SESS_RATE,
-  keyFromSample,
-  readData,
-  type StickEntry,
-  type TableRef,
-} from '../stick/index.ts';
+import { dataType, DT_SERVER_ID, keyFromSample, readData, type StickEntry, type TableRef } from '../stick/index.ts';
 
 /** The entry for the sample in the argument's table: an entry, null (no such key), or undefined (no key, or no table). */
 function lookup(smp: Sample, tab: Arg): StickEntry | null | undefined {
@@ -74,7 +45,9 @@ function converter(name: string, indexed: boolean, run: (ref: TableRef, e: Stick
   };
 }
 
-function value(name: string, dt: number, opts: { indexed?: boolean; cluster?: boolean; kbytes?: boolean } = {}): ConverterDef[] {
+/** table_NAME (and table_cluster_NAME): the stored type NAME, or `of` (kbytes_in reads bytes_in_cnt). */
+function value(name: string, opts: { indexed?: boolean; cluster?: boolean; kbytes?: boolean; of?: string } = {}): ConverterDef[] {
+  const dt = dataType(opts.of ?? name);
   const make = (n: string, cluster: boolean): ConverterDef =>
     converter(n, opts.indexed === true, (ref, e, idx) => {
       const v = readData(ref, e, dt, idx, cluster);
@@ -99,29 +72,29 @@ export const STICK_CONVERTERS: readonly ConverterDef[] = [
       return true;
     },
   },
-  ...value('bytes_in_rate', DT_BYTES_IN_RATE),
-  ...value('bytes_out_rate', DT_BYTES_OUT_RATE),
-  ...value('conn_cnt', DT_CONN_CNT),
-  ...value('conn_cur', DT_CONN_CUR),
-  ...value('conn_rate', DT_CONN_RATE),
-  ...value('gpt', DT_GPT, { indexed: true, cluster: false }),
-  ...value('gpt0', DT_GPT0, { cluster: false }),
-  ...value('gpc', DT_GPC, { indexed: true }),
-  ...value('gpc0', DT_GPC0),
-  ...value('gpc1', DT_GPC1),
-  ...value('gpc_rate', DT_GPC_RATE, { indexed: true }),
-  ...value('gpc0_rate', DT_GPC0_RATE),
-  ...value('gpc1_rate', DT_GPC1_RATE),
-  ...value('http_err_cnt', DT_HTTP_ERR_CNT),
-  ...value('http_err_rate', DT_HTTP_ERR_RATE),
-  ...value('http_fail_cnt', DT_HTTP_FAIL_CNT),
-  ...value('http_fail_rate', DT_HTTP_FAIL_RATE),
-  ...value('http_req_cnt', DT_HTTP_REQ_CNT),
-  ...value('http_req_rate', DT_HTTP_REQ_RATE),
-  ...value('kbytes_in', DT_BYTES_IN_CNT, { kbytes: true }),
-  ...value('kbytes_out', DT_BYTES_OUT_CNT, { kbytes: true }),
-  ...value('sess_cnt', DT_SESS_CNT),
-  ...value('sess_rate', DT_SESS_RATE),
+  ...value('bytes_in_rate'),
+  ...value('bytes_out_rate'),
+  ...value('conn_cnt'),
+  ...value('conn_cur'),
+  ...value('conn_rate'),
+  ...value('gpt', { indexed: true, cluster: false }),
+  ...value('gpt0', { cluster: false }),
+  ...value('gpc', { indexed: true }),
+  ...value('gpc0'),
+  ...value('gpc1'),
+  ...value('gpc_rate', { indexed: true }),
+  ...value('gpc0_rate'),
+  ...value('gpc1_rate'),
+  ...value('http_err_cnt'),
+  ...value('http_err_rate'),
+  ...value('http_fail_cnt'),
+  ...value('http_fail_rate'),
+  ...value('http_req_cnt'),
+  ...value('http_req_rate'),
+  ...value('kbytes_in', { of: 'bytes_in_cnt', kbytes: true }),
+  ...value('kbytes_out', { of: 'bytes_out_cnt', kbytes: true }),
+  ...value('sess_cnt'),
+  ...value('sess_rate'),
   converter('table_server_id', false, (ref, e) => (ref.dt[DT_SERVER_ID] === undefined ? undefined : e.srv === undefined ? 0 : ref.serverId(e.srv))),
   converter('table_trackers', false, (_ref, e) => e.use),
 ];

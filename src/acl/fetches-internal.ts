@@ -2,6 +2,7 @@
 // constants (always_true, str(), int()...), the environment, variables, and
 // the state of backends and servers (nbsrv, be_conn, srv_is_up).
 
+import { isMainThread, workerData } from 'node:worker_threads';
 import { type Arg, NO_ARGS } from './args.ts';
 import { isKnownMethod } from './cast.ts';
 import { AclCode, AclError } from './errors.ts';
@@ -51,7 +52,24 @@ function checkServer(a: Arg, cc: CompileContext, kw: string): string | AclError 
   return undefined;
 }
 
+/**
+ * `thread`: which of the `nbthread` workers runs this (0 for the main one).
+ * Each worker is a worker thread with its own module instances; src/threads
+ * passes its index as `workerData.hawserThread`.
+ */
+const THREAD_INDEX: number = isMainThread ? 0 : Number((workerData as { hawserThread?: number } | null)?.hawserThread ?? 0);
+
 export const INTERNAL_FETCHES: readonly FetchDef[] = [
+  {
+    name: 'thread',
+    args: NO_ARGS,
+    out: SMP_INT,
+    use: USE_ANY,
+    fetch: (_c, _a, smp) => {
+      smp.setInt(THREAD_INDEX);
+      return true;
+    },
+  },
   {
     name: 'always_true',
     args: NO_ARGS,

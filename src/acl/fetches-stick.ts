@@ -14,37 +14,7 @@ import { AclCode, AclError } from './errors.ts';
 import { addressSample } from './fetches-l4.ts';
 import { type CompileContext, type FetchDef, USE_ANY } from './keyword.ts';
 import { Sample, type SampleContext, SMP_BOOL, SMP_INT } from './sample.ts';
-import {
-  clearGpc,
-  DT_BYTES_IN_CNT,
-  DT_BYTES_IN_RATE,
-  DT_BYTES_OUT_CNT,
-  DT_BYTES_OUT_RATE,
-  DT_CONN_CNT,
-  DT_CONN_CUR,
-  DT_CONN_RATE,
-  DT_GPC,
-  DT_GPC0,
-  DT_GPC0_RATE,
-  DT_GPC1,
-  DT_GPC1_RATE,
-  DT_GPC_RATE,
-  DT_GPT,
-  DT_GPT0,
-  DT_HTTP_ERR_CNT,
-  DT_HTTP_ERR_RATE,
-  DT_HTTP_FAIL_CNT,
-  DT_HTTP_FAIL_RATE,
-  DT_HTTP_REQ_CNT,
-  DT_HTTP_REQ_RATE,
-  DT_SESS_CNT,
-  DT_SESS_RATE,
-  incrementGpc,
-  keyFromSample,
-  readData,
-  type StickEntry,
-  TableRef,
-} from '../stick/index.ts';
+import { clearGpc, dataType, DT_CONN_CNT, incrementGpc, keyFromSample, readData, type StickEntry, TableRef } from '../stick/index.ts';
 
 /** What a stick fetch does with the entry it found. */
 type Op =
@@ -65,13 +35,17 @@ interface Getter {
   readonly src: boolean;
 }
 
-function read(name: string, dt: number, indexed = false, cluster = true): Getter[] {
+/** `name` (and cluster_`name`) reads the stored type of that name, less HAProxy's get_ prefix (get_gpc0 reads gpc0). */
+function read(name: string, indexed = false, cluster = true): Getter[] {
+  const dt = dataType(name.startsWith('get_') ? name.slice(4) : name);
   const g: Getter[] = [{ name, op: { kind: 'read', dt, cluster: false }, indexed, numbered: !indexed, src: true }];
   if (cluster) g.push({ name: `cluster_${name}`, op: { kind: 'read', dt, cluster: true }, indexed, numbered: !indexed, src: true });
   return g;
 }
 
-function kbytes(name: string, dt: number): Getter[] {
+/** kbytes_in / kbytes_out: the bytes_*_cnt type `of`, in kilobytes. */
+function kbytes(name: string, of: string): Getter[] {
+  const dt = dataType(of);
   return [
     { name, op: { kind: 'read', dt, cluster: false, kbytes: true }, indexed: false, numbered: true, src: true },
     { name: `cluster_${name}`, op: { kind: 'read', dt, cluster: true, kbytes: true }, indexed: false, numbered: true, src: true },
@@ -79,35 +53,35 @@ function kbytes(name: string, dt: number): Getter[] {
 }
 
 const GETTERS: readonly Getter[] = [
-  ...read('conn_cnt', DT_CONN_CNT),
-  ...read('conn_cur', DT_CONN_CUR),
-  ...read('conn_rate', DT_CONN_RATE),
-  ...read('sess_cnt', DT_SESS_CNT),
-  ...read('sess_rate', DT_SESS_RATE),
-  ...read('http_req_cnt', DT_HTTP_REQ_CNT),
-  ...read('http_req_rate', DT_HTTP_REQ_RATE),
-  ...read('http_err_cnt', DT_HTTP_ERR_CNT),
-  ...read('http_err_rate', DT_HTTP_ERR_RATE),
-  ...read('http_fail_cnt', DT_HTTP_FAIL_CNT),
-  ...read('http_fail_rate', DT_HTTP_FAIL_RATE),
-  ...read('bytes_in_rate', DT_BYTES_IN_RATE),
-  ...read('bytes_out_rate', DT_BYTES_OUT_RATE),
-  ...kbytes('kbytes_in', DT_BYTES_IN_CNT),
-  ...kbytes('kbytes_out', DT_BYTES_OUT_CNT),
-  ...read('get_gpt0', DT_GPT0, false, false),
-  ...read('get_gpt', DT_GPT, true, false),
-  ...read('get_gpc0', DT_GPC0),
-  ...read('get_gpc1', DT_GPC1),
-  ...read('get_gpc', DT_GPC, true),
-  ...read('gpc0_rate', DT_GPC0_RATE),
-  ...read('gpc1_rate', DT_GPC1_RATE),
-  ...read('gpc_rate', DT_GPC_RATE, true),
-  { name: 'inc_gpc0', op: { kind: 'inc', counter: DT_GPC0, rate: DT_GPC0_RATE }, indexed: false, numbered: true, src: true },
-  { name: 'inc_gpc1', op: { kind: 'inc', counter: DT_GPC1, rate: DT_GPC1_RATE }, indexed: false, numbered: true, src: true },
-  { name: 'inc_gpc', op: { kind: 'inc', counter: DT_GPC, rate: DT_GPC_RATE }, indexed: true, numbered: false, src: true },
-  { name: 'clr_gpc0', op: { kind: 'clr', counter: DT_GPC0 }, indexed: false, numbered: true, src: true },
-  { name: 'clr_gpc1', op: { kind: 'clr', counter: DT_GPC1 }, indexed: false, numbered: true, src: true },
-  { name: 'clr_gpc', op: { kind: 'clr', counter: DT_GPC }, indexed: true, numbered: false, src: true },
+  ...read('conn_cnt'),
+  ...read('conn_cur'),
+  ...read('conn_rate'),
+  ...read('sess_cnt'),
+  ...read('sess_rate'),
+  ...read('http_req_cnt'),
+  ...read('http_req_rate'),
+  ...read('http_err_cnt'),
+  ...read('http_err_rate'),
+  ...read('http_fail_cnt'),
+  ...read('http_fail_rate'),
+  ...read('bytes_in_rate'),
+  ...read('bytes_out_rate'),
+  ...kbytes('kbytes_in', 'bytes_in_cnt'),
+  ...kbytes('kbytes_out', 'bytes_out_cnt'),
+  ...read('get_gpt0', false, false),
+  ...read('get_gpt', true, false),
+  ...read('get_gpc0'),
+  ...read('get_gpc1'),
+  ...read('get_gpc', true),
+  ...read('gpc0_rate'),
+  ...read('gpc1_rate'),
+  ...read('gpc_rate', true),
+  { name: 'inc_gpc0', op: { kind: 'inc', counter: dataType('gpc0'), rate: dataType('gpc0_rate') }, indexed: false, numbered: true, src: true },
+  { name: 'inc_gpc1', op: { kind: 'inc', counter: dataType('gpc1'), rate: dataType('gpc1_rate') }, indexed: false, numbered: true, src: true },
+  { name: 'inc_gpc', op: { kind: 'inc', counter: dataType('gpc'), rate: dataType('gpc_rate') }, indexed: true, numbered: false, src: true },
+  { name: 'clr_gpc0', op: { kind: 'clr', counter: dataType('gpc0') }, indexed: false, numbered: true, src: true },
+  { name: 'clr_gpc1', op: { kind: 'clr', counter: dataType('gpc1') }, indexed: false, numbered: true, src: true },
+  { name: 'clr_gpc', op: { kind: 'clr', counter: dataType('gpc') }, indexed: true, numbered: false, src: true },
   { name: 'trackers', op: { kind: 'trackers' }, indexed: false, numbered: true, src: false },
 ];
 

@@ -5,6 +5,7 @@
 // form. Cursors live in the caller's Sample (i0, i1, i2) so that an ACL can
 // walk every occurrence without allocating.
 
+import { CookiePair, nextCookiePair, valueEnd } from '../http/index.ts';
 import type { Sample } from './sample.ts';
 
 function isLws(c: number): boolean {
@@ -21,22 +22,6 @@ export function sameName(name: string, lower: string): boolean {
     if (c !== lower.charCodeAt(i)) return false;
   }
   return true;
-}
-
-/** HAProxy's http_find_hdr_value_end: the next comma outside a quoted string, or `end`. */
-export function valueEnd(v: string, from: number, end: number): number {
-  let quoted = false;
-  let pair = false;
-  for (let i = from; i < end; i++) {
-    const c = v.charCodeAt(i);
-    if (pair) pair = false;
-    else if (quoted) {
-      if (c === 92) pair = true;
-      else if (c === 34) quoted = false;
-    } else if (c === 34) quoted = true;
-    else if (c === 44) return i;
-  }
-  return end;
 }
 
 // Bounds of the value found by the last advance() (single-threaded scratch).
@@ -66,7 +51,7 @@ function advance(h: readonly string[], lower: string, full: boolean, smp: Sample
     let s = off;
     const end = v.length;
     while (s < end && isLws(v.charCodeAt(s))) s++;
-    const next = full ? end : valueEnd(v, s, end);
+    const next = full ? end : valueEnd(v, s, end, false);
     let e = next;
     while (e > s && isLws(v.charCodeAt(e - 1))) e--;
     foundStart = s;
@@ -131,20 +116,8 @@ export function headerOccurrence(h: readonly string[], lower: string, full: bool
   return false;
 }
 
-function cookieValueEnd(v: string, from: number, end: number): number {
-  let quoted = false;
-  let pair = false;
-  for (let i = from; i < end; i++) {
-    const c = v.charCodeAt(i);
-    if (pair) pair = false;
-    else if (quoted) {
-      if (c === 92) pair = true;
-      else if (c === 34) quoted = false;
-    } else if (c === 34) quoted = true;
-    else if (c === 44 || c === 59) return i;
-  }
-  return end;
-}
+// The pair found by the last extractCookie step (single-threaded scratch).
+const pair = new CookiePair();
 
 /**
  * HAProxy's http_extract_cookie_value on v[from, to): the value of the next
@@ -154,34 +127,13 @@ function cookieValueEnd(v: string, from: number, end: number): number {
  */
 export function extractCookie(v: string, from: number, to: number, name: string, list: boolean, smp: Sample): number {
   const nl = name.length;
-  let next = from - 1;
-  for (let att = from; att + nl + 1 < to; att = next + 1) {
-    while (att < to && isLws(v.charCodeAt(att))) att++;
-    let equal = att;
-    let attEnd = att;
-    while (equal < to) {
-      const c = v.charCodeAt(equal);
-      if (c === 61 || c === 59 || (list && c === 44)) break;
-      equal++;
-      if (isLws(c)) continue;
-      attEnd = equal;
-    }
-    let valBeg: number;
-    let valEnd: number;
-    if (equal < to && v.charCodeAt(equal) === 61) {
-      valBeg = equal + 1;
-      while (valBeg < to && isLws(v.charCodeAt(valBeg))) valBeg++;
-      next = cookieValueEnd(v, valBeg, to);
-      valEnd = next;
-      while (valEnd > valBeg && isLws(v.charCodeAt(valEnd - 1))) valEnd--;
-    } else {
-      valBeg = valEnd = next = equal;
-    }
-    if (v.charCodeAt(att) === 36 /* $ */) continue;
-    if (equal === next) continue;
-    if (nl === 0 || (attEnd - att === nl && v.startsWith(name, att))) {
-      smp.str = v.slice(valBeg, valEnd);
-      return next + 1;
+  for (let att = from; att + nl + 1 < to; att = pair.next + 1) {
+    nextCookiePair(v, att, to, list, pair);
+    if (pair.reserved) continue;
+    if (pair.equal === pair.next) continue;
+    if (nl === 0 || (pair.attEnd - pair.attBeg === nl && v.startsWith(name, pair.attBeg))) {
+      smp.str = v.slice(pair.valBeg, pair.valEnd);
+      return pair.next + 1;
     }
     if (!list) break;
   }

@@ -6,7 +6,7 @@
 import { CfgCode } from './diagnostics.ts';
 import type { Directive } from './directive.ts';
 import type { ProxyDraft } from './draft.ts';
-import type { CookieSettings } from './model.ts';
+import type { CookieSettings, SourcePos } from './model.ts';
 
 const FLAGS = ['indirect', 'nocache', 'postonly', 'preserve', 'httponly', 'secure'] as const;
 
@@ -27,11 +27,11 @@ function seconds(d: Directive, at: number, kw: string): number | undefined {
   return s;
 }
 
-export function parseCookie(d: Directive, draft: ProxyDraft): void {
-  if (!d.need(1, 'cookie', '<cookie_name> as argument')) return;
-  const c: CookieSettings = {
-    pos: d.pos,
-    name: d.arg(1)!,
+/** What `cookie NAME` alone means: a passive cookie, no flag, domain, date or attribute. */
+export function cookieSettings(name: string, pos: SourcePos): CookieSettings {
+  return {
+    pos,
+    name,
     mode: 'passive',
     indirect: false,
     nocache: false,
@@ -45,6 +45,11 @@ export function parseCookie(d: Directive, draft: ProxyDraft): void {
     attrs: [],
     dynamic: false,
   };
+}
+
+export function parseCookie(d: Directive, draft: ProxyDraft): void {
+  if (!d.need(1, 'cookie', '<cookie_name> as argument')) return;
+  const c = cookieSettings(d.arg(1)!, d.pos);
   const modes: string[] = [];
   for (let i = 2; i < d.length; i++) {
     const w = d.arg(i)!;

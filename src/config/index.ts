@@ -20,6 +20,7 @@ export { suggestion, didYouMean } from './suggest.ts';
 export { parseSources, type ParseOptions, type ParseResult, type SourceText } from './parser.ts';
 export type { ConditionEvaluator } from './conditional.ts';
 export { applyTlsWord, applyBindVerify, tlsVersionRange, TLS_VERSIONS, CRT_LIST_WORDS } from './tls.ts';
+export { cookieSettings } from './cookie.ts';
 
 /** Parses one configuration text; `file` is the name used in diagnostics. */
 export function parseConfigText(text: string, file: string, opts: ParseOptions): ParseResult {

@@ -15,6 +15,7 @@ import { finishPeers, parsePeersLine, type PeersDraft } from './peers.ts';
 import { emptyVrrp, finishVrrp, parseVrrpLine, type VrrpDraft } from './vrrp.ts';
 import { finishCache, parseCacheLine, startCache, type CacheDraft } from './cache.ts';
 import { checkEmailAlerts, finishMailers, parseMailersLine, startMailers, type MailersDraft } from './mailers.ts';
+import { checkServerResolvers, finishResolvers, parseResolversLine, startResolvers, type ResolversDraft } from './resolvers.ts';
 import { finishUserlist, parseUserlistLine, type UserlistDraft } from './userlist.ts';
 import { resolveSettings } from './inherit.ts';
 import { validateConfig } from './validate.ts';
@@ -53,6 +54,7 @@ type Current =
   | { kind: 'vrrp'; draft: VrrpDraft }
   | { kind: 'cache'; draft: CacheDraft }
   | { kind: 'mailers'; draft: MailersDraft }
+  | { kind: 'resolvers'; draft: ResolversDraft }
   | { kind: 'userlist'; draft: UserlistDraft }
   | { kind: 'skip' };
 
@@ -81,6 +83,7 @@ class ConfigParser {
   readonly #vrrp = new Map<string, VrrpDraft>();
   readonly #caches = new Map<string, CacheDraft>();
   readonly #mailers = new Map<string, MailersDraft>();
+  readonly #resolvers = new Map<string, ResolversDraft>();
   readonly #userlists = new Map<string, UserlistDraft>();
   /** Names of backend-side sections refused at their header line. */
   readonly #rejectedBackends = new Set<string>();
@@ -200,6 +203,9 @@ class ConfigParser {
         case 'mailers':
           parseMailersLine(d, current.draft);
           break;
+        case 'resolvers':
+          parseResolversLine(d, current.draft);
+          break;
         case 'userlist':
           parseUserlistLine(d, current.draft);
           break;
@@ -251,6 +257,12 @@ class ConfigParser {
         return this.#startVrrp(d);
       case 'userlist':
         return this.#startUserlist(d);
+      case 'resolvers': {
+        const draft = startResolvers(d, this.#resolvers);
+        if (draft === undefined) return { kind: 'skip' };
+        if (draft.keep) this.#resolvers.set(draft.section.name, draft);
+        return { kind: 'resolvers', draft };
+      }
       case 'mailers': {
         const draft = startMailers(d, this.#mailers);
         if (draft === undefined) return { kind: 'skip' };
@@ -471,6 +483,7 @@ class ConfigParser {
       vrrp: new Map(),
       caches: new Map(),
       mailers: new Map(),
+      resolvers: new Map(),
       userlists: new Map(),
       localName,
     };
@@ -563,6 +576,11 @@ class ConfigParser {
       const section = finishMailers(m, diags);
       if (section !== undefined) config.mailers.set(section.name, section);
     }
+    for (const r of this.#resolvers.values()) {
+      const section = finishResolvers(r, diags);
+      config.resolvers!.set(section.name, section);
+    }
+    checkServerResolvers(config, diags);
     checkEmailAlerts(config, diags);
     validateConfig(config, { implicitDefault, rejectedBackends: this.#rejectedBackends }, diags);
 

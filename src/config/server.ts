@@ -7,6 +7,7 @@ import type { Server, ServerParams } from './model.ts';
 import { CfgCode } from './diagnostics.ts';
 import { badNameChar, type Directive } from './directive.ts';
 import { parseAddress, parseHostOnly } from './address.ts';
+import { isIPv4, isIPv6 } from './ip.ts';
 import { SERVER_PARAMS, UNSUPPORTED_SERVER_PARAMS } from './keywords.ts';
 import { suggestion } from './suggest.ts';
 import { applyServerVerify, applyTlsWord, TLS_COMMON_WORDS } from './tls.ts';
@@ -208,6 +209,25 @@ export function parseServerParams(d: Directive, start: number, into: ServerParam
         into.ssl = tls;
         break;
       }
+      case 'resolvers':
+        into.resolvers = v!;
+        break;
+      case 'init-addr': {
+        const methods = v!.split(',');
+        const badMethod = methods.find((m) => m !== 'last' && m !== 'libc' && m !== 'none' && !isIPv4(m) && !isIPv6(m));
+        if (badMethod !== undefined) {
+          d.error(CfgCode.BAD_VALUE, `${what}: unknown method '${badMethod}' (expects 'last', 'libc', 'none' or an IP address, separated by commas)`);
+          r = undefined;
+        } else into.initAddr = methods;
+        break;
+      }
+      case 'resolve-prefer':
+        if (v === 'ipv4' || v === 'ipv6') into.resolvePrefer = v;
+        else {
+          d.error(CfgCode.BAD_VALUE, `${what} expects 'ipv4' or 'ipv6', not '${v}'`);
+          r = undefined;
+        }
+        break;
       case 'id':
         if (isDefault) {
           d.error(CfgCode.BAD_ARGUMENT, `${label}: 'id' is not allowed on default-server (ids are per server)`);

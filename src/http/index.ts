@@ -8,3 +8,5 @@ export { renderRequestHead, renderResponseHead } from './serialize.ts';
 export { errorResponse, reasonPhrase, closesConnection, ERROR_STATUSES } from './errors.ts';
 export { fieldValues, hasField, splitList } from './field-values.ts';
 export { TOKEN } from './chars.ts';
+export { CookiePair, nextCookiePair } from './cookie-pair.ts';
+export { valueEnd } from './value-end.ts';

@@ -13,7 +13,8 @@
 // Pure: the date comes in as an argument; headers are the parsed head's flat
 // [name, value, ...] array, edited in place.
 
-import type { CookieSettings } from '../config/index.ts';
+import { cookieSettings, type CookieSettings } from '../config/index.ts';
+import { CookiePair, nextCookiePair } from '../http/index.ts';
 import { b64ToS30, cookieDate } from './cookie-dates.ts';
 
 /** What persistence needs of a server. */
@@ -53,22 +54,6 @@ function sameName(a: string, lower: string): boolean {
   return a.length === lower.length && a.toLowerCase() === lower;
 }
 
-/** HAProxy's http_find_cookie_value_end: the next ';' or ',' outside quotes. */
-function cookieValueEnd(v: string, from: number, end: number): number {
-  let quoted = false;
-  let pair = false;
-  for (let i = from; i < end; i++) {
-    const c = v.charCodeAt(i);
-    if (pair) pair = false;
-    else if (quoted) {
-      if (c === 92) pair = true;
-      else if (c === 34) quoted = false;
-    } else if (c === 34) quoted = true;
-    else if (c === 44 || c === 59) return i;
-  }
-  return end;
-}
-
 /**
  * HAProxy's http_del_hdr_value on v[0, end): removes v[from, next) and
  * keeps the separators tidy. Returns the new text; `out` gets the new
@@ -105,22 +90,7 @@ function delHdrValue(v: string, end: number, from: number, next: number, out: { 
 const EXPIRED = '; Expires=Thu, 01-Jan-1970 00:00:01 GMT; path=/';
 
 /** Settings of an instance that only captures (`new CookiePersistence(null, [])`). */
-const CAPTURE_ONLY: CookieSettings = {
-  pos: { file: '', line: 0 },
-  name: '',
-  mode: 'passive',
-  indirect: false,
-  nocache: false,
-  postonly: false,
-  preserve: false,
-  httponly: false,
-  secure: false,
-  domains: [],
-  maxidle: 0,
-  maxlife: 0,
-  attrs: [],
-  dynamic: false,
-};
+const CAPTURE_ONLY = cookieSettings('', { file: '', line: 0 });
 
 export class CookiePersistence<S extends CookieServer> {
   /** The cookie's name; null for a frontend that only captures cookies (`capture cookie`). */
@@ -135,6 +105,7 @@ export class CookiePersistence<S extends CookieServer> {
   /** "; domain=a; domain=b; HttpOnly; Secure; attr..." appended to inserted cookies. */
   private readonly suffix: string;
   private readonly del = { from: 0, delta: 0 };
+  private readonly pair = new CookiePair();
 
   constructor(cookie: CookieSettings | null, servers: readonly S[]) {
     const settings = cookie ?? CAPTURE_ONLY;
@@ -194,67 +165,44 @@ export class CookiePersistence<S extends CookieServer> {
     let server = assigned;
     const name = this.name;
     const del = this.del;
+    const pair = this.pair;
     for (let prev = 0, next = 0; prev < hdrEnd; prev = next) {
-      let attBeg = prev;
-      if (!first) attBeg++;
+      nextCookiePair(v, first ? prev : prev + 1, hdrEnd, true, pair);
       first = false;
-      while (attBeg < hdrEnd && isSpHt(v.charCodeAt(attBeg))) attBeg++;
-      let equal = attBeg;
-      let attEnd = attBeg;
-      while (equal < hdrEnd) {
-        const c = v.charCodeAt(equal);
-        if (c === 61 || c === 44 || c === 59) break;
-        equal++;
-        if (isSpHt(c)) continue;
-        attEnd = equal;
-      }
-      let valBeg: number;
-      let valEnd: number;
-      if (equal < hdrEnd && v.charCodeAt(equal) === 61) {
-        valBeg = equal + 1;
-        while (valBeg < hdrEnd && isSpHt(v.charCodeAt(valBeg))) valBeg++;
-        next = cookieValueEnd(v, valBeg, hdrEnd);
-        valEnd = next;
-        while (valEnd > valBeg && isSpHt(v.charCodeAt(valEnd - 1))) valEnd--;
-      } else {
-        valBeg = valEnd = next = equal;
-      }
-      if (v.charCodeAt(attBeg) === 36 /* $ */) continue;
-      if (equal === next) {
-        // not our cookie (no '='): keep it, and drop a cookie marked before it
-        preserve = true;
-        if (delFrom >= 0) {
-          v = delHdrValue(v, hdrEnd, delFrom, prev, del);
-          valEnd += del.delta;
-          next += del.delta;
-          hdrEnd += del.delta;
-          delFrom = -1;
+      next = pair.next;
+      if (pair.reserved) continue;
+      const attBeg = pair.attBeg;
+      const attEnd = pair.attEnd;
+      let equal = pair.equal;
+      let valBeg = pair.valBeg;
+      let valEnd = pair.valEnd;
+      // a pair without '=' is not our cookie: kept, like any other (the else below)
+      const named = equal !== next;
+      if (named) {
+        // spaces around '=' are removed, as HAProxy does
+        if (attEnd !== equal || valBeg > equal + 1) {
+          let stripped = 0;
+          if (attEnd !== equal) {
+            v = v.slice(0, attEnd) + v.slice(equal);
+            stripped = attEnd - equal;
+            equal += stripped;
+            valBeg += stripped;
+          }
+          if (valBeg > equal + 1) {
+            const after = equal + 1 - valBeg;
+            v = v.slice(0, equal + 1) + v.slice(valBeg);
+            valBeg += after;
+            stripped += after;
+          }
+          valEnd += stripped;
+          next += stripped;
+          hdrEnd += stripped;
         }
-        continue;
-      }
-      // spaces around '=' are removed, as HAProxy does
-      if (attEnd !== equal || valBeg > equal + 1) {
-        let stripped = 0;
-        if (attEnd !== equal) {
-          v = v.slice(0, attEnd) + v.slice(equal);
-          stripped = attEnd - equal;
-          equal += stripped;
-          valBeg += stripped;
+        if (capture !== null && st.capturedRequestCookie === '' && valEnd - attBeg >= capture.name.length && v.startsWith(capture.name, attBeg)) {
+          st.capturedRequestCookie = v.slice(attBeg, Math.min(valEnd, attBeg + capture.len));
         }
-        if (valBeg > equal + 1) {
-          const after = equal + 1 - valBeg;
-          v = v.slice(0, equal + 1) + v.slice(valBeg);
-          valBeg += after;
-          stripped += after;
-        }
-        valEnd += stripped;
-        next += stripped;
-        hdrEnd += stripped;
       }
-      if (capture !== null && st.capturedRequestCookie === '' && valEnd - attBeg >= capture.name.length && v.startsWith(capture.name, attBeg)) {
-        st.capturedRequestCookie = v.slice(attBeg, Math.min(valEnd, attBeg + capture.len));
-      }
-      if (name !== null && attEnd - attBeg === name.length && v.startsWith(name, attBeg)) {
+      if (named && name !== null && attEnd - attBeg === name.length && v.startsWith(name, attBeg)) {
         let delim = valEnd;
         if (this.prefix) {
           const tilde = v.indexOf('~', valBeg);
@@ -315,10 +263,10 @@ export class CookiePersistence<S extends CookieServer> {
           delFrom = prev;
         }
       } else {
+        // not our cookie: kept, and a cookie of ours marked for deletion before it goes now
         preserve = true;
         if (delFrom >= 0) {
           v = delHdrValue(v, hdrEnd, delFrom, prev, del);
-          valEnd += del.delta;
           next += del.delta;
           hdrEnd += del.delta;
           delFrom = -1;
@@ -388,31 +336,20 @@ export class CookiePersistence<S extends CookieServer> {
 
   /** One Set-Cookie field: its first NAME=VALUE pair only (HAProxy). Returns the new text, or null to remove it. */
   private serverCookie(v: string, st: CookieState, server: S | null, ignore: boolean, capture: CookieCapture | null): string | null {
-    const end = v.length;
-    let attBeg = 0;
-    while (attBeg < end && isSpHt(v.charCodeAt(attBeg))) attBeg++;
-    let equal = attBeg;
-    let attEnd = attBeg;
-    while (equal < end) {
-      const c = v.charCodeAt(equal);
-      if (c === 61 || c === 59) break;
-      equal++;
-      if (isSpHt(c)) continue;
-      attEnd = equal;
-    }
-    if (equal >= end || v.charCodeAt(equal) !== 61) return v;
-    let valBeg = equal + 1;
-    while (valBeg < end && isSpHt(v.charCodeAt(valBeg))) valBeg++;
-    let valEnd = cookieValueEnd(v, valBeg, end);
-    while (valEnd > valBeg && isSpHt(v.charCodeAt(valEnd - 1))) valEnd--;
-    if (equal === valEnd) return v;
+    const pair = this.pair;
+    nextCookiePair(v, 0, v.length, false, pair);
+    if (pair.equal === pair.next) return v;
+    const attBeg = pair.attBeg;
+    const attEnd = pair.attEnd;
+    const equal = pair.equal;
+    let valBeg = pair.valBeg;
+    let valEnd = pair.valEnd;
     let out = v;
     if (attEnd !== equal || valBeg > equal + 1) {
       out = v.slice(0, attEnd) + '=' + v.slice(valBeg);
       const shift = valBeg - (attEnd + 1);
       valBeg -= shift;
       valEnd -= shift;
-      equal = attEnd;
     }
     if (capture !== null && st.capturedResponseCookie === '' && valEnd - attBeg >= capture.name.length && out.startsWith(capture.name, attBeg)) {
       st.capturedResponseCookie = out.slice(attBeg, Math.min(valEnd, attBeg + capture.len));

@@ -48,6 +48,10 @@ export class RuleLineParse implements ActionParse {
     return new RuleError(code, this.prefix + message, this.pos);
   }
 
+  trailing(found: string): RuleError {
+    return new RuleError(RuleCode.BAD_ARGUMENT, `'${this.where} ${this.word}' expects either 'if' or 'unless' followed by a condition but found '${found}'.`, this.pos);
+  }
+
   expression(text: string): SampleExpression | RuleError {
     const e = this.acls.expression(text, this.pos);
     if (e instanceof AclError) return RuleError.fromAcl(e, this.prefix, this.pos);

@@ -20,7 +20,7 @@ import {
   RS_TCP,
   type RuleHost,
 } from './action.ts';
-import { RuleCode, RuleError } from './errors.ts';
+import { RuleError } from './errors.ts';
 
 class IncGpc implements Action {
   private readonly sc: number;
@@ -104,8 +104,7 @@ function counterOnly(p: ActionParse, base: string): number | RuleError {
 
 function trailing(p: ActionParse, from: number): RuleError | undefined {
   const w = p.args[from];
-  if (w === undefined) return undefined;
-  return new RuleError(RuleCode.BAD_ARGUMENT, `'${p.where} ${p.word}' expects either 'if' or 'unless' followed by a condition but found '${w}'.`, p.pos);
+  return w === undefined ? undefined : p.trailing(w);
 }
 
 function parseInc(p: ActionParse, which: 0 | 1 | 'array'): Action | RuleError {

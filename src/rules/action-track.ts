@@ -77,9 +77,7 @@ function parseTrack(p: ActionParse): Action | RuleError {
     if (table === undefined || table === '') return p.fail('missing table name.');
     i += 2;
   }
-  if (i < a.length) {
-    return new RuleError(RuleCode.BAD_ARGUMENT, `'${p.where} ${p.word}' expects either 'if' or 'unless' followed by a condition but found '${a[i]}'.`, p.pos);
-  }
+  if (i < a.length) return p.trailing(a[i]!);
   const name = table ?? p.proxy.name;
   const resolve = p.acls.options.stickTable;
   // Without tables (a unit check), the rule tracks nothing.

@@ -60,8 +60,14 @@ class UnsetVar implements Action {
   }
 }
 
+/** The variable a set-var / set-var-fmt / unset-var acts on, and its condition bits. */
+interface Target {
+  name: string;
+  conditions: number;
+}
+
 /** "set-var(txn.x,ifnotset)" -> name and condition bits, or an error. */
-function parseTarget(p: ActionParse, keyword: string): { name: string; conditions: number } | RuleError {
+function parseTarget(p: ActionParse, keyword: string): Target | RuleError {
   const w = p.word;
   if (w[keyword.length] !== '(') return p.fail(`invalid or incomplete action '${w}'. ${USAGE}`);
   if (!w.endsWith(')')) return p.fail(`incomplete argument after action '${w}'. ${USAGE}`);
@@ -89,33 +95,30 @@ function oneArgument(p: ActionParse, what: string): string | RuleError {
   return p.args[0]!;
 }
 
-export const SET_VAR: ActionKeyword = {
-  name: 'set-var',
-  sets: RS_ALL,
-  parse(p) {
-    const t = parseTarget(p, 'set-var');
-    if (t instanceof RuleError) return t;
-    const text = oneArgument(p, 'a sample expression');
-    if (text instanceof RuleError) return text;
-    const e = p.expression(text);
-    if (e instanceof RuleError) return e;
-    return new SetVar(t.name, t.conditions, e);
-  },
-};
+/** set-var and set-var-fmt: the target, then one argument (`what`) that `make` compiles into the action. */
+function setter(keyword: string, what: string, make: (p: ActionParse, t: Target, text: string) => Action | RuleError): ActionKeyword {
+  return {
+    name: keyword,
+    sets: RS_ALL,
+    parse(p) {
+      const t = parseTarget(p, keyword);
+      if (t instanceof RuleError) return t;
+      const text = oneArgument(p, what);
+      if (text instanceof RuleError) return text;
+      return make(p, t, text);
+    },
+  };
+}
 
-export const SET_VAR_FMT: ActionKeyword = {
-  name: 'set-var-fmt',
-  sets: RS_ALL,
-  parse(p) {
-    const t = parseTarget(p, 'set-var-fmt');
-    if (t instanceof RuleError) return t;
-    const text = oneArgument(p, 'a log-format string');
-    if (text instanceof RuleError) return text;
-    const f = p.format(text);
-    if (f instanceof RuleError) return f;
-    return new SetVarFmt(t.name, t.conditions, f);
-  },
-};
+export const SET_VAR = setter('set-var', 'a sample expression', (p, t, text) => {
+  const e = p.expression(text);
+  return e instanceof RuleError ? e : new SetVar(t.name, t.conditions, e);
+});
+
+export const SET_VAR_FMT = setter('set-var-fmt', 'a log-format string', (p, t, text) => {
+  const f = p.format(text);
+  return f instanceof RuleError ? f : new SetVarFmt(t.name, t.conditions, f);
+});
 
 export const UNSET_VAR: ActionKeyword = {
   name: 'unset-var',

@@ -87,6 +87,8 @@ export interface ActionParse {
   readonly pos: RulePos | undefined;
   /** A RuleError in HAProxy's shape for this rule. */
   fail(message: string): RuleError;
+  /** HAProxy's complaint about a word `found` where the condition should start. */
+  trailing(found: string): RuleError;
   /** A sample expression ("req.hdr(host),lower"), checked for this rule set. */
   expression(text: string): SampleExpression | RuleError;
   /** A log-format string ("%[src]:%[src_port]"). */

@@ -5,11 +5,12 @@ export { DEFAULT_KEY_LEN, KEY_TYPES, keyFromSample, keyFromText, keyText, type K
 export { DATA_SPECS, MAX_ARRAY, parseStore, storeText, type DataKind, type DataLayout, type StoredData } from './data-types.ts';
 export { freqAdd, freqRead } from './freq.ts';
 export { StickEntry, type Contribution } from './entry.ts';
-export { StickTable, type EntryImage, type TableDef, type TableOptions } from './table.ts';
+export { StickTable, type EntryImage, type TableDef, type TableOptions, type TableThreads } from './table.ts';
 export { VersionClock } from './versions.ts';
 export { entryLine, tableHeader } from './show.ts';
 export {
   TableRef,
+  dataType,
   DT_SERVER_ID,
   DT_SERVER_KEY,
   DT_GPT0,

@@ -9,38 +9,38 @@ import { DATA_SPECS, type StoredData } from './data-types.ts';
 import type { KeyType } from './key.ts';
 import type { StickTable } from './table.ts';
 
-/** Index of a data type in DATA_SPECS (HAProxy's STKTABLE_DT_* numbers). */
-function dt(name: string): number {
+/** Index of data type `name` in DATA_SPECS (HAProxy's STKTABLE_DT_* numbers); throws on a name that is none. */
+export function dataType(name: string): number {
   const i = DATA_SPECS.findIndex((s) => s.name === name);
   if (i < 0) throw new Error(`no stick data type ${name}`);
   return i;
 }
 
-export const DT_SERVER_ID = dt('server_id');
-export const DT_GPT0 = dt('gpt0');
-export const DT_GPC0 = dt('gpc0');
-export const DT_GPC0_RATE = dt('gpc0_rate');
-export const DT_CONN_CNT = dt('conn_cnt');
-export const DT_CONN_RATE = dt('conn_rate');
-export const DT_CONN_CUR = dt('conn_cur');
-export const DT_SESS_CNT = dt('sess_cnt');
-export const DT_SESS_RATE = dt('sess_rate');
-export const DT_HTTP_REQ_CNT = dt('http_req_cnt');
-export const DT_HTTP_REQ_RATE = dt('http_req_rate');
-export const DT_HTTP_ERR_CNT = dt('http_err_cnt');
-export const DT_HTTP_ERR_RATE = dt('http_err_rate');
-export const DT_BYTES_IN_CNT = dt('bytes_in_cnt');
-export const DT_BYTES_IN_RATE = dt('bytes_in_rate');
-export const DT_BYTES_OUT_CNT = dt('bytes_out_cnt');
-export const DT_BYTES_OUT_RATE = dt('bytes_out_rate');
-export const DT_GPC1 = dt('gpc1');
-export const DT_GPC1_RATE = dt('gpc1_rate');
-export const DT_SERVER_KEY = dt('server_key');
-export const DT_HTTP_FAIL_CNT = dt('http_fail_cnt');
-export const DT_HTTP_FAIL_RATE = dt('http_fail_rate');
-export const DT_GPT = dt('gpt');
-export const DT_GPC = dt('gpc');
-export const DT_GPC_RATE = dt('gpc_rate');
+export const DT_SERVER_ID = dataType('server_id');
+export const DT_GPT0 = dataType('gpt0');
+export const DT_GPC0 = dataType('gpc0');
+export const DT_GPC0_RATE = dataType('gpc0_rate');
+export const DT_CONN_CNT = dataType('conn_cnt');
+export const DT_CONN_RATE = dataType('conn_rate');
+export const DT_CONN_CUR = dataType('conn_cur');
+export const DT_SESS_CNT = dataType('sess_cnt');
+export const DT_SESS_RATE = dataType('sess_rate');
+export const DT_HTTP_REQ_CNT = dataType('http_req_cnt');
+export const DT_HTTP_REQ_RATE = dataType('http_req_rate');
+export const DT_HTTP_ERR_CNT = dataType('http_err_cnt');
+export const DT_HTTP_ERR_RATE = dataType('http_err_rate');
+export const DT_BYTES_IN_CNT = dataType('bytes_in_cnt');
+export const DT_BYTES_IN_RATE = dataType('bytes_in_rate');
+export const DT_BYTES_OUT_CNT = dataType('bytes_out_cnt');
+export const DT_BYTES_OUT_RATE = dataType('bytes_out_rate');
+export const DT_GPC1 = dataType('gpc1');
+export const DT_GPC1_RATE = dataType('gpc1_rate');
+export const DT_SERVER_KEY = dataType('server_key');
+export const DT_HTTP_FAIL_CNT = dataType('http_fail_cnt');
+export const DT_HTTP_FAIL_RATE = dataType('http_fail_rate');
+export const DT_GPT = dataType('gpt');
+export const DT_GPC = dataType('gpc');
+export const DT_GPC_RATE = dataType('gpc_rate');
 
 function noServerId(): number {
   return 0;

@@ -38,6 +38,20 @@ export interface TableDef {
   readonly layout: DataLayout;
 }
 
+/**
+ * `nbthread` > 1: each worker thread keeps its own copy of the table under
+ * its own node name (`NODE#i`) and sends its writes to the others
+ * (src/threads). The other threads' shares count as this node's own.
+ */
+export interface TableThreads {
+  /** Whether `node` is another thread of this node. */
+  isSibling(node: string): boolean;
+  /** A local write (the entry goes to the other threads). */
+  written(e: StickEntry): void;
+  /** `key` (null: every entry) was removed here by `clear table`. */
+  removed(key: StickKey | null): void;
+}
+
 export interface TableOptions {
   /** Monotonic milliseconds (must be > 0): expiry and rates. */
   readonly clock: () => number;
@@ -93,6 +107,8 @@ export class StickTable {
   readonly #logCap: number;
   /** Called after a local write while the log is kept (replication wakes up). */
   onWrite: (() => void) | undefined = undefined;
+  /** Set when several threads share the table (nbthread > 1); null keeps one thread's behaviour exactly. */
+  threads: TableThreads | null = null;
 
   /** Entries refused because the table was full (nopurge, or every entry in use). */
   refused = 0;
@@ -165,20 +181,35 @@ export class StickTable {
 
   // ---- local data
 
-  /** This node's value of `sd` (element `idx` of an array type). */
+  /** This node's value of `sd` (element `idx` of an array type): with nbthread, every thread's share. */
   value(e: StickEntry, sd: StoredData, idx = 0): number {
+    const v = this.#own(e, sd, idx);
+    if (this.threads === null || e.remote === undefined || sd.kind === 'gpt') return v;
+    return v + this.#shares(e, sd, idx, this.threads);
+  }
+
+  #own(e: StickEntry, sd: StoredData, idx: number): number {
     const at = e.i * this.#stride + HEAD + sd.offset + idx * sd.width;
     return sd.kind === 'rate' ? freqRead(this.#slab, at, sd.period, this.#clock()) : this.#slab[at]!;
   }
 
-  /** The cluster's value: this node's share plus every peer's (tags: the newest). */
-  clusterValue(e: StickEntry, sd: StoredData, idx = 0): number {
-    let v = this.value(e, sd, idx);
-    if (e.remote === undefined || sd.kind === 'gpt') return v;
+  /** The shares of the nodes `from` accepts (every node when null). */
+  #shares(e: StickEntry, sd: StoredData, idx: number, from: TableThreads | null): number {
+    let v = 0;
     const at = sd.offset + idx * sd.width;
     const now = this.#clock();
-    for (const c of e.remote.values()) v += sd.kind === 'rate' ? freqRead(c.d, at, sd.period, now) : c.d[at]!;
+    for (const [node, c] of e.remote!) {
+      if (from !== null && !from.isSibling(node)) continue;
+      v += sd.kind === 'rate' ? freqRead(c.d, at, sd.period, now) : c.d[at]!;
+    }
     return v;
+  }
+
+  /** The cluster's value: this node's share plus every peer's (tags: the newest). */
+  clusterValue(e: StickEntry, sd: StoredData, idx = 0): number {
+    const v = this.#own(e, sd, idx);
+    if (e.remote === undefined || sd.kind === 'gpt') return v;
+    return v + this.#shares(e, sd, idx, null);
   }
 
   /** Adds `n` to a counter or `n` events to a rate (conn_cur goes down with n < 0, never below 0). */
@@ -233,6 +264,7 @@ export class StickTable {
     const e = this.#entries.get(key);
     if (e === undefined || e.use > 0) return false;
     this.#delete(e);
+    this.threads?.removed(key);
     return true;
   }
 
@@ -244,6 +276,7 @@ export class StickTable {
       this.#delete(e);
       n++;
     }
+    this.threads?.removed(null);
     return n;
   }
 
@@ -336,6 +369,7 @@ export class StickTable {
     const lver = this.versions.next();
     this.#slab[e.i * this.#stride + LVER] = lver;
     this.#moveToBack(e);
+    this.threads?.written(e);
     if (!this.#logging) return;
     this.#logEntries.push(e);
     this.#logVers.push(lver);

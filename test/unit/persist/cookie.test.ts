@@ -3,7 +3,7 @@
 // the two characters HAProxy logs for it.
 
 import test from 'ava';
-import type { CookieSettings } from '../../../src/config/index.ts';
+import { cookieSettings, type CookieSettings } from '../../../src/config/index.ts';
 import { b64ToS30, cookieDate, CookiePersistence, type CookieState, s30ToB64 } from '../../../src/persist/index.ts';
 
 interface Srv {
@@ -20,23 +20,7 @@ const servers: Srv[] = [
 ];
 
 function settings(mode: CookieSettings['mode'], extra: Partial<CookieSettings> = {}, name = 'SERVERID'): CookieSettings {
-  return {
-    pos: { file: 't', line: 1 },
-    name,
-    mode,
-    indirect: false,
-    nocache: false,
-    postonly: false,
-    preserve: false,
-    httponly: false,
-    secure: false,
-    domains: [],
-    maxidle: 0,
-    maxlife: 0,
-    attrs: [],
-    dynamic: false,
-    ...extra,
-  };
+  return { ...cookieSettings(name, { file: 't', line: 1 }), mode, ...extra };
 }
 
 function state(): CookieState {
@@ -184,4 +168,14 @@ test('capture cookie: the first NAME=value of each side, truncated', (t) => {
   ck.request(['Cookie', 'a=1; PHPSESSID=abcdef0123'], st, NOW, false, false, false, { name: 'PHPSESSID', len: 14 });
   ck.response(['Set-Cookie', 'PHPSESSID=zz; path=/'], st, null, NOW, false, false, true, 200, { name: 'PHPSESSID', len: 14 });
   t.deepEqual([st.capturedRequestCookie, st.capturedResponseCookie], ['PHPSESSID=abcd', 'PHPSESSID=zz']);
+});
+
+test('a $attribute and a bare word are not cookies: the walk goes on after them, they stay, ours is removed', (t) => {
+  const ck = new CookiePersistence(settings('insert', { indirect: true }), servers);
+  const st = state();
+  const req = ['Cookie', '$SERVERID=s2; lang; SERVERID=s1; x=y'];
+  t.is(ck.request(req, st, NOW, false, false, false, { name: 'SERVERID', len: 20 }), servers[0]!);
+  t.deepEqual(req, ['Cookie', '$SERVERID=s2; lang; x=y']);
+  t.is(st.capturedRequestCookie, 'SERVERID=s1');
+  t.is(st.ckClient, 'V');
 });

@@ -193,6 +193,9 @@ test('bad lines get stable codes and HAProxy-like messages', (t) => {
     ['request', 'return status 200 content-type a file /nope', /error opening file '\/nope'/],
     ['response', 'set-status 99', /between 100 and 999/],
     ['request', 'set-path', /expects exactly 1 argument <format>/],
+    ['request', 'track-sc0 src bogus', /^'http-request track-sc0' expects either 'if' or 'unless' followed by a condition but found 'bogus'\.$/],
+    ['request', 'sc-inc-gpc0(1) bogus', /^'http-request sc-inc-gpc0\(1\)' expects either 'if' or 'unless' followed by a condition but found 'bogus'\.$/],
+    ['response', 'sc-set-gpt0 7 bogus', /^'http-response sc-set-gpt0' expects either 'if' or 'unless' followed by a condition but found 'bogus'\.$/],
   ];
   for (const [phase, line, re] of bad) t.regex(err(phase as HttpRulePhase, line).message, re, line);
   const c = err('request', 'set-header X %[nope]');
