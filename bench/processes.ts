@@ -50,7 +50,7 @@ export function pinSelf(cpu: number): void {
 }
 
 /** Start `cmd args` on one CPU (taskset -c), keeping the tail of its output. */
-export function spawnPinned(name: string, cpu: number, cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): Pinned {
+export function spawnPinned(name: string, cpu: number | string, cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): Pinned {
   const child = spawn('taskset', ['-c', String(cpu), cmd, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   running.add(child);
   let out = '';
@@ -109,7 +109,7 @@ export async function waitForPort(p: Pinned, port: number, timeoutMs = 10_000): 
 }
 
 /** haproxy in the foreground (-db) on `cpu`, ready once `port` accepts connections. */
-export async function startHaproxy(name: string, cfgFile: string, cpu: number, port: number): Promise<Pinned> {
+export async function startHaproxy(name: string, cfgFile: string, cpu: number | string, port: number): Promise<Pinned> {
   const p = spawnPinned(name, cpu, HAPROXY_BIN, ['-db', '-f', cfgFile]);
   await waitForPort(p, port);
   return p;
@@ -119,7 +119,7 @@ export async function startHaproxy(name: string, cfgFile: string, cpu: number, p
  * hawser on `cpu`, ready once it logs {"event":"ready"}. `nodeArgs` go before
  * the script (e.g. --cpu-prof), so hawser runs on the bench's own Node.
  */
-export async function startHawser(cfgFile: string, cpu: number, nodeArgs: string[], timeoutMs = 15_000): Promise<Pinned> {
+export async function startHawser(cfgFile: string, cpu: number | string, nodeArgs: string[], timeoutMs = 15_000): Promise<Pinned> {
   const p = spawnPinned('hawser', cpu, process.execPath, [...nodeArgs, HAWSER_BIN, '-f', cfgFile]);
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {

@@ -4,7 +4,8 @@
 //
 // Environment: BENCH_DURATION (wrk -d, default 10s), BENCH_WARMUP (wrk run
 // thrown away before each measured one, default 2s, 0 for none),
-// BENCH_SCENARIOS (comma list, default l7,l4small,l4big,stream; also l7big),
+// BENCH_SCENARIOS (comma list, default l7,l4small,l4big,stream; also l7big,
+// and nbthread: haproxy and hawser with nbthread 1 and 2, see threads.ts),
 // BENCH_STREAM_BYTES (bulk transfer size, default 1 GiB),
 // BENCH_HAWSER_NODE_ARGS (Node flags for hawser, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
 
@@ -19,6 +20,7 @@ import { HAPROXY_BIN, LOAD_CPU, installCleanup, pinSelf, spawnPinned, startHapro
 import { describeLoad, scenarioTable, targetsTable } from './report.ts';
 import { SCENARIOS, runScenario, type ScenarioId, type ScenarioResult, type Settings } from './scenarios.ts';
 import { checkTargets } from './targets.ts';
+import { runThreads, threadsTable, type ThreadsResult } from './threads.ts';
 
 const RESULTS = resolve(import.meta.dirname, 'results', 'latest.json');
 const SOURCE = resolve(import.meta.dirname, 'stream-source.ts');
@@ -48,12 +50,20 @@ function settingsFromEnv(): Settings {
   };
 }
 
+function wantedScenarios(): string[] {
+  return (process.env.BENCH_SCENARIOS ?? '').split(',').map((x) => x.trim()).filter(Boolean);
+}
+
+/** `nbthread` is not a path-by-path scenario: it runs apart (threads.ts). */
+const THREADS_SCENARIO = 'nbthread';
+
 function selectedScenarios(): typeof SCENARIOS {
-  const wanted = (process.env.BENCH_SCENARIOS ?? '').split(',').map((x) => x.trim()).filter(Boolean);
-  if (wanted.length === 0) return SCENARIOS.filter((s) => s.byDefault);
+  const all = wantedScenarios();
+  const wanted = all.filter((w) => w !== THREADS_SCENARIO);
+  if (all.length === 0) return SCENARIOS.filter((s) => s.byDefault);
   const known = SCENARIOS.map((s) => s.id as string);
   const unknown = wanted.filter((w) => !known.includes(w));
-  if (unknown.length) throw new Error(`bench: unknown scenario(s) ${unknown.join(', ')}; known: ${known.join(', ')}`);
+  if (unknown.length) throw new Error(`bench: unknown scenario(s) ${unknown.join(', ')}; known: ${known.join(', ')}, ${THREADS_SCENARIO}`);
   return SCENARIOS.filter((s) => wanted.includes(s.id));
 }
 
@@ -83,6 +93,7 @@ async function main(): Promise<void> {
   process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
   const started: Pinned[] = [];
   const results: Partial<Record<ScenarioId, ScenarioResult>> = {};
+  let threads: ThreadsResult | null = null;
   try {
     const bigBody = join(dir, 'body-64k');
     writeFileSync(bigBody, Buffer.alloc(BIG_BODY_BYTES, 'x'));
@@ -101,6 +112,10 @@ async function main(): Promise<void> {
       results[s.id] = r;
       process.stdout.write(`\n${scenarioTable(s, r, settings)}\n`);
     }
+    if (wantedScenarios().includes(THREADS_SCENARIO)) {
+      threads = await runThreads(ports, dir, settings, log);
+      process.stdout.write(`\n${threadsTable(threads)}\n`);
+    }
   } finally {
     for (const p of started) await stopPinned(p, 'SIGTERM');
   }
@@ -117,6 +132,7 @@ async function main(): Promise<void> {
     settings: { ...settings, pinning: { proxy: 'CPU 0 alone', load: `CPU ${LOAD_CPU}: wrk, origin haproxy, stream source and sink` } },
     scenarios: scenarios.map((s) => ({ id: s.id, title: s.title, load: describeLoad(s, settings), results: results[s.id] })),
     targets: checks,
+    nbthread: threads,
     proxyConfig: proxyConfig(ports),
   };
   writeFileSync(RESULTS, `${JSON.stringify(report, null, 2)}\n`);

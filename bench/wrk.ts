@@ -24,7 +24,8 @@ export interface WrkOptions {
   duration: string;
   threads: number;
   connections: number;
-  cpu: number;
+  /** A CPU, or a taskset list such as "2,3". */
+  cpu: number | string;
 }
 
 const TIME_UNIT_MS: Record<string, number> = { us: 0.001, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };

@@ -26,8 +26,8 @@ export interface ReloaderDeps {
   notifier: SystemdNotifier | null;
   /** -dW: warnings are fatal, at reload as at start. */
   zeroWarning: boolean;
-  /** Told of each successful reload (the cluster may want the new config). */
-  onReloaded?: (config: Config) => void;
+  /** Told of each successful reload (the cluster may want the new config, the nbthread workers its routing too). */
+  onReloaded?: (config: Config, routing: CompiledRouting) => void;
 }
 
 export class Reloader {
@@ -104,7 +104,7 @@ export class Reloader {
       throw err;
     }
     // What follows the configuration (pidfile, VRRP) is done when `reload` is announced.
-    this.deps.onReloaded?.(checked.config);
+    this.deps.onReloaded?.(checked.config, checked.routing);
     const s = summarize(engine);
     events.info(
       { event: 'reload', result: 'ok', signal, ...summary, ...s, durationMs: Date.now() - started },

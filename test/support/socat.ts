@@ -8,6 +8,8 @@ export function socat(addr: string, input: string): Promise<string> {
   const target = addr.startsWith('/') ? `unix:${addr}` : addr;
   return new Promise((resolve, reject) => {
     const child = execFile('socat', ['-t', '2', 'stdio', target], { timeout: 5000 }, (err, stdout) => (err ? reject(err) : resolve(stdout)));
+    // socat may be gone already (the server refused): its exit status says so, not an EPIPE crash.
+    child.stdin!.on('error', () => {});
     child.stdin!.end(input);
   });
 }
