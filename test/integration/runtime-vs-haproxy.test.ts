@@ -100,6 +100,15 @@ function csvRows(text: string): string[][] {
 }
 
 // Columns whose value depends on the moment or on HAProxy's internals.
+/**
+ * HAProxy prefixes check_status with '* ' while a check is running at the
+ * instant of the dump; Hawser does not mark running checks (README), and
+ * the two proxies' checks do not run at the same instants anyway.
+ */
+function inCheck(col: string, v: string): string {
+  return col === 'check_status' && v.startsWith('* ') ? v.slice(2) : v;
+}
+
 const VOLATILE = new Set(['lastchg', 'check_duration', 'pid', 'stot', 'bin', 'bout', 'hrsp_2xx', 'req_tot', 'conn_tot', 'cli_abrt', 'smax', 'scur', 'rate', 'rate_max', 'conn_rate', 'conn_rate_max', 'req_rate', 'req_rate_max', 'lbtot', 'chkfail', 'chkdown', 'downtime', 'hrsp_4xx', 'ereq', 'h1_open_connections', 'h1_total_connections', 'h1_total_streams', 'h1_bytes_in', 'h1_bytes_out', 'h1_open_streams']);
 
 // Justified differences, by column.
@@ -132,7 +141,7 @@ test('show stat: the same header, rows, and the same columns filled for frontend
     for (let c = 0; c < header.length; c++) {
       const col = header[c];
       if (JUSTIFIED[col] !== undefined) continue;
-      const [x, y] = [ra[i][c], rb[i][c]];
+      const [x, y] = [inCheck(col, ra[i][c]), rb[i][c]];
       if (VOLATILE.has(col) ? (x === '') !== (y === '') : x !== y) diffs.push(`${ra[i][0]}/${ra[i][1]} ${col}: haproxy '${x}' hawser '${y}'`);
     }
   }
@@ -169,7 +178,7 @@ test('show stat typed and show stat json: the same fields, with the same tags, t
       if (JUSTIFIED[col] !== undefined) continue;
       const w = fb.get(k);
       if (w === undefined) diffs.push(`missing ${k}`);
-      else if (!VOLATILE.has(col) && w !== v) diffs.push(`${k}: haproxy '${v}' hawser '${w}'`);
+      else if (!VOLATILE.has(col) && w !== inCheck(col, v)) diffs.push(`${k}: haproxy '${v}' hawser '${w}'`);
     }
     for (const k of fb.keys()) if (!fa.has(k) && JUSTIFIED[column(k)] === undefined) diffs.push(`extra ${k}`);
     t.deepEqual(diffs, [], cmd);
