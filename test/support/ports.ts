@@ -1,17 +1,40 @@
 // Free TCP ports on loopback for the processes a test starts.
 
+import { readFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 
-/** A port that was free a moment ago (the kernel's pick), on 127.0.0.1. */
+/**
+ * A port that was free a moment ago, on 127.0.0.1, for a process the test
+ * starts later. It is drawn below the kernel's ephemeral range
+ * (net.ipv4.ip_local_port_range): a port the kernel picked would be handed
+ * out again as the local port of some test's outgoing connection (wrk
+ * makes hundreds of thousands), and the process would find it taken.
+ */
 export async function freePort(host = '127.0.0.1'): Promise<number> {
-  return new Promise((resolve, reject) => {
+  const below = ephemeralStart();
+  for (let tries = 0; tries < 200; tries++) {
+    const port = LOW + Math.floor(Math.random() * (below - LOW));
+    if (await bindable(host, port)) return port;
+  }
+  throw new Error(`no free port in ${LOW}-${below - 1} on ${host}`);
+}
+
+const LOW = 20_000;
+
+function ephemeralStart(): number {
+  try {
+    const first = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
+    return first > LOW + 1000 ? first : 32_768;
+  } catch {
+    return 32_768;
+  }
+}
+
+function bindable(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const s = createServer();
-    s.on('error', reject);
-    s.listen({ host, port: 0 }, () => {
-      const a = s.address();
-      const port = typeof a === 'object' && a !== null ? a.port : 0;
-      s.close(() => resolve(port));
-    });
+    s.once('error', () => resolve(false));
+    s.listen({ host, port, exclusive: true }, () => s.close(() => resolve(true)));
   });
 }
 
