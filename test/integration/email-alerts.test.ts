@@ -14,6 +14,7 @@ import { startHawser } from '../support/hawser-process.ts';
 import { freePorts, waitListening } from '../support/ports.ts';
 import { smtpSink, type ReceivedMail } from '../support/smtp-sink.ts';
 import { socat } from '../support/socat.ts';
+import { HTTP_DEFAULTS } from '../support/configs.ts';
 
 async function stoppableServer(t: ExecutionContext): Promise<{ port: number; stop(): Promise<void> }> {
   const s: Server = createServer((_req, res) => res.end('ok'));
@@ -38,12 +39,7 @@ function config(sock: string, web: number, mailers: number[], servers: number[],
 mailers mta
 ${mailers.map((p, i) => `    mailer smtp${i + 1} 127.0.0.1:${p}`).join('\n')}
     timeout mail 3s
-defaults
-    mode http
-    timeout connect 1s
-    timeout client 5s
-    timeout server 5s
-    email-alert mailers mta
+${HTTP_DEFAULTS}    email-alert mailers mta
     email-alert from lb@example.com
     email-alert to ops@example.com
 frontend www

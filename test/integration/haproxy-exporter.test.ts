@@ -14,6 +14,7 @@ import { freePorts, waitListening } from '../support/ports.ts';
 import { httpRequest } from '../support/http-client.ts';
 import { socat } from '../support/socat.ts';
 import { namedServer } from '../support/backends.ts';
+import { HTTP_DEFAULTS } from '../support/configs.ts';
 
 /** `name{labels} value` lines of an exposition, keyed by everything before the value. */
 function samples(text: string): Map<string, number> {
@@ -38,12 +39,7 @@ test('prometheus-haproxy-exporter scrapes ;csv and reports every server state an
     `global
     stats socket ${sock} level admin
     pidfile ${pidfile}
-defaults
-    mode http
-    timeout connect 1s
-    timeout client 5s
-    timeout server 5s
-frontend www
+${HTTP_DEFAULTS}frontend www
     bind 127.0.0.1:${webPort}
     default_backend app
 backend app

@@ -12,6 +12,7 @@ import { startHawser } from '../support/hawser-process.ts';
 import { freePorts } from '../support/ports.ts';
 import { socat } from '../support/socat.ts';
 import { namedServer } from '../support/backends.ts';
+import { HTTP_DEFAULTS } from '../support/configs.ts';
 
 /** A tmux server of our own (-L), so the test never touches a user's sessions. */
 function terminal(t: ExecutionContext, command: string[]) {
@@ -60,12 +61,7 @@ test('hatop shows the process and the servers, and its CLI puts a server in main
     `global
     stats socket ${sock} mode 600 level admin
     node lb-hatop
-defaults
-    mode http
-    timeout connect 1s
-    timeout client 5s
-    timeout server 5s
-frontend www
+${HTTP_DEFAULTS}frontend www
     bind 127.0.0.1:${webPort}
     default_backend app
 backend app

@@ -8,6 +8,7 @@ import { createServer as createTcpServer } from 'node:net';
 import { startHawser } from '../support/hawser-process.ts';
 import { freePort } from '../support/ports.ts';
 import { httpRequest } from '../support/http-client.ts';
+import { HTTP_DEFAULTS } from '../support/configs.ts';
 
 interface Switchable {
   name: string;
@@ -38,12 +39,7 @@ async function switchable(t: Parameters<typeof startHawser>[0], name: string): P
 
 const base = (port: number, backend: string) => `global
     log stdout format raw local0
-defaults
-    mode http
-    timeout connect 1s
-    timeout client 5s
-    timeout server 5s
-    timeout check 500ms
+${HTTP_DEFAULTS}    timeout check 500ms
 frontend www
     bind 127.0.0.1:${port}
     default_backend app

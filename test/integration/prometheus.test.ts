@@ -8,6 +8,7 @@ import { startHawser } from '../support/hawser-process.ts';
 import { freePorts } from '../support/ports.ts';
 import { httpRequest } from '../support/http-client.ts';
 import { parseExposition, sampleValue } from '../support/exposition.ts';
+import { HTTP_DEFAULTS } from '../support/configs.ts';
 
 async function namedServer(t: ExecutionContext, name: string): Promise<number> {
   const s: Server = createServer((req, res) => {
@@ -32,12 +33,7 @@ test('/metrics: promex names, labels and values that follow traffic and server s
     t,
     `global
     stats socket ipv4@127.0.0.1:${cliPort} level admin
-defaults
-    mode http
-    timeout connect 1s
-    timeout client 5s
-    timeout server 5s
-frontend www
+${HTTP_DEFAULTS}frontend www
     bind 127.0.0.1:${webPort}
     http-request use-service prometheus-exporter if { path /metrics }
     default_backend app

@@ -12,6 +12,7 @@ import { freePorts } from '../support/ports.ts';
 import { httpRequest } from '../support/http-client.ts';
 import { socat } from '../support/socat.ts';
 import { namedServer } from '../support/backends.ts';
+import { HTTP_DEFAULTS } from '../support/configs.ts';
 
 // Captured from haproxy 2.6.12 (`echo "show stat" | socat stdio unix:...`).
 const HAPROXY_26_STAT_HEADER =
@@ -37,12 +38,7 @@ async function lab(t: ExecutionContext): Promise<Lab> {
     stats socket ${sock} mode 600 level admin
     stats socket ipv4@127.0.0.1:${cliPort} level user
     node lb-test
-defaults
-    mode http
-    timeout connect 1s
-    timeout client 5s
-    timeout server 5s
-frontend www
+${HTTP_DEFAULTS}frontend www
     bind 127.0.0.1:${webPort}
     default_backend app
 backend app

@@ -17,6 +17,7 @@ import { CommandRegistry, type CommandContext } from '../../src/runtime/index.ts
 import { socat } from '../support/socat.ts';
 import { startHaproxy } from '../support/haproxy-process.ts';
 import { httpRequest } from '../support/http-client.ts';
+import { HTTP_DEFAULTS } from '../support/configs.ts';
 
 /** A backend that answers `/slow` after 1.5 s, anything else at once. */
 async function backend(t: ExecutionContext): Promise<number> {
@@ -36,12 +37,7 @@ function config(sock: string, web: number, stats: number, servers: number[]): st
   return `global
     stats socket ${sock} mode 600 level admin
     node lb-compare
-defaults
-    mode http
-    timeout connect 1s
-    timeout client 5s
-    timeout server 5s
-frontend www
+${HTTP_DEFAULTS}frontend www
     bind 127.0.0.1:${web}
     default_backend app
 backend app
@@ -405,12 +401,7 @@ test('show table, clear table and set table: the same dumps of the same traffic'
   const [haWeb, hwWeb] = await freePorts(2);
   const cfg = (sock: string, web: number) => `global
     stats socket ${sock} mode 600 level admin
-defaults
-    mode http
-    timeout connect 1s
-    timeout client 5s
-    timeout server 5s
-frontend www
+${HTTP_DEFAULTS}frontend www
     bind 127.0.0.1:${web}
     stick-table type ip size 100 expire 60s store conn_cnt,gpc0,http_req_rate(10s),server_id
     http-request track-sc0 src

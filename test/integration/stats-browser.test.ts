@@ -13,6 +13,7 @@ import { freePorts } from '../support/ports.ts';
 import { launchChromium } from '../support/chromium.ts';
 import { socat } from '../support/socat.ts';
 import { namedServer } from '../support/backends.ts';
+import { HTTP_DEFAULTS } from '../support/configs.ts';
 
 /** Width and height from a PNG's IHDR chunk. */
 function pngSize(png: Buffer): { width: number; height: number } {
@@ -31,12 +32,7 @@ async function lab(t: ExecutionContext) {
     t,
     `global
     stats socket ${sock} mode 600 level admin
-defaults
-    mode http
-    timeout connect 1s
-    timeout client 5s
-    timeout server 5s
-frontend www
+${HTTP_DEFAULTS}frontend www
     bind 127.0.0.1:${webPort}
     default_backend app
 backend app
