@@ -30,3 +30,18 @@ export function busyShare(a: CpuSample, b: CpuSample, cpu: number): number {
   const t = b.total[cpu] - a.total[cpu];
   return t > 0 ? (b.busy[cpu] - a.busy[cpu]) / t : 0;
 }
+
+/**
+ * CPU seconds (user + system, all threads) a process has used so far, from
+ * /proc/PID/stat. When the proxy shares CPUs with the load, this is what
+ * tells its cost apart from wrk's.
+ */
+export function processCpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name (which may hold spaces) start at state (field 3); utime and stime are fields 14 and 15.
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(f[11]) + Number(f[12])) / CLOCK_TICKS;
+}
+
+/** USER_HZ: Linux reports /proc times in 1/100 s on every architecture Hawser runs on. */
+const CLOCK_TICKS = 100;

@@ -18,6 +18,7 @@ import { expectHttp200 } from './sanity.ts';
 import { SMALL_BODY } from './configs.ts';
 import type { Settings } from './scenarios.ts';
 import { runWrk } from './wrk.ts';
+import { processCpuSeconds } from './cpu-usage.ts';
 
 export interface ThreadsCpus {
   proxy: string;
@@ -40,6 +41,8 @@ export interface ThreadsRow {
   rps: number;
   p99Ms: number;
   errors: number;
+  /** Requests per second of the proxy process's own CPU time (all its threads). */
+  rpsPerCpuS: number;
 }
 
 export interface ThreadsResult {
@@ -47,6 +50,8 @@ export interface ThreadsResult {
   rows: ThreadsRow[];
   /** rps(nbthread 2) / rps(nbthread 1), per proxy. */
   ratio: { haproxy: number; hawser: number };
+  /** rpsPerCpuS(nbthread 2) / rpsPerCpuS(nbthread 1): how much of a core's work a second thread loses to coordination. */
+  efficiency: { haproxy: number; hawser: number };
 }
 
 /** The bench's proxy file with `nbthread N` (the only difference between the runs). */
@@ -72,26 +77,37 @@ export async function runThreads(ports: Ports, dir: string, o: Settings, log: (l
         // Two wrk threads and twice the connections: one load thread must not be what limits two workers.
         const load = { url, threads: 2, connections: o.connections * 2, cpu: cpus.load };
         if (parseFloat(o.warmup) > 0) await runWrk({ ...load, duration: o.warmup });
+        const pid = p.child.pid ?? 0;
+        const cpu0 = processCpuSeconds(pid);
+        const t0 = performance.now();
         const w = await runWrk({ ...load, duration: o.duration });
-        rows.push({ proxy, nbthread, rps: w.rps, p99Ms: w.p99Ms, errors: w.non2xx + w.socketErrors });
+        const cpuShare = (processCpuSeconds(pid) - cpu0) / ((performance.now() - t0) / 1000);
+        rows.push({ proxy, nbthread, rps: w.rps, p99Ms: w.p99Ms, errors: w.non2xx + w.socketErrors, rpsPerCpuS: cpuShare > 0 ? w.rps / cpuShare : 0 });
       } finally {
         await stopPinned(p, proxy === 'hawser' ? 'SIGINT' : 'SIGTERM');
       }
     }
   }
   const rps = (proxy: string, n: number): number => rows.find((r) => r.proxy === proxy && r.nbthread === n)?.rps ?? 0;
-  const ratio = (proxy: string): number => (rps(proxy, 1) > 0 ? rps(proxy, 2) / rps(proxy, 1) : 0);
-  return { cpus, rows, ratio: { haproxy: ratio('haproxy'), hawser: ratio('hawser') } };
+  const perCpu = (proxy: string, n: number): number => rows.find((r) => r.proxy === proxy && r.nbthread === n)?.rpsPerCpuS ?? 0;
+  const ratio = (f: (proxy: string, n: number) => number, proxy: string): number => (f(proxy, 1) > 0 ? f(proxy, 2) / f(proxy, 1) : 0);
+  return {
+    cpus,
+    rows,
+    ratio: { haproxy: ratio(rps, 'haproxy'), hawser: ratio(rps, 'hawser') },
+    efficiency: { haproxy: ratio(perCpu, 'haproxy'), hawser: ratio(perCpu, 'hawser') },
+  };
 }
 
 export function threadsTable(r: ThreadsResult): string {
   const lines = [
     `nbthread: L7 small keep-alive requests, proxy on CPUs ${r.cpus.proxy}, load on CPUs ${r.cpus.load}${r.cpus.separate ? '' : ' (shared: ratios are a floor)'}`,
-    `  ${'proxy'.padEnd(8)} ${'nbthread'.padStart(8)} ${'rps'.padStart(10)} ${'p99 ms'.padStart(8)} ${'errors'.padStart(7)}`,
+    `  ${'proxy'.padEnd(8)} ${'nbthread'.padStart(8)} ${'rps'.padStart(10)} ${'p99 ms'.padStart(8)} ${'errors'.padStart(7)} ${'req/CPU-s'.padStart(10)}`,
   ];
   for (const row of r.rows) {
-    lines.push(`  ${row.proxy.padEnd(8)} ${String(row.nbthread).padStart(8)} ${row.rps.toFixed(0).padStart(10)} ${row.p99Ms.toFixed(2).padStart(8)} ${String(row.errors).padStart(7)}`);
+    lines.push(`  ${row.proxy.padEnd(8)} ${String(row.nbthread).padStart(8)} ${row.rps.toFixed(0).padStart(10)} ${row.p99Ms.toFixed(2).padStart(8)} ${String(row.errors).padStart(7)} ${row.rpsPerCpuS.toFixed(0).padStart(10)}`);
   }
   lines.push(`  2 vs 1: haproxy ${r.ratio.haproxy.toFixed(2)}x, hawser ${r.ratio.hawser.toFixed(2)}x (target: hawser >= 1.70x)`);
+  lines.push(`  req per CPU-second of the proxy, 2 vs 1: haproxy ${r.efficiency.haproxy.toFixed(2)}x, hawser ${r.efficiency.hawser.toFixed(2)}x (1.00x: a second thread costs nothing in coordination)`);
   return lines.join('\n');
 }
