@@ -238,7 +238,11 @@ export function parseServerParams(d: Directive, start: number, into: ServerParam
     if (TLS_COMMON_WORDS[p] !== undefined) {
       const tls = { ...into.ssl };
       const err = applyTlsWord(p, v, tls);
-      if (err !== undefined) {
+      if (err === undefined && p === 'alpn' && tls.alpn?.includes('h2')) {
+        // A server that picks h2 would then be spoken HTTP/1.1 to: refuse it here rather than fail every request.
+        d.error(CfgCode.UNSUPPORTED, `${label}: 'alpn ${v}' offers h2 to the server, but Hawser speaks only HTTP/1.1 to servers ('proto h2' is not supported yet); use 'alpn http/1.1'`);
+        r = undefined;
+      } else if (err !== undefined) {
         d.error(CfgCode.BAD_VALUE, `${label}: ${err}`);
         r = undefined;
       } else into.ssl = tls;
