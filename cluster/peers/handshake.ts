@@ -29,6 +29,8 @@ export interface HandshakeConfig {
   readonly peers: ReadonlySet<string>;
   readonly secret: Buffer | undefined;
   readonly configHash: Uint8Array;
+  /** The whole configuration file's hash (cluster/config-file-hash.ts); none: not sent. */
+  readonly fileHash?: Uint8Array;
   readonly software: string;
   /** Random per process start. */
   readonly instance: string;
@@ -42,6 +44,8 @@ export interface HandshakeResult {
   readonly peer: string;
   readonly version: number;
   readonly configHash: Uint8Array;
+  /** Empty when the peer sent none (an older node). */
+  readonly fileHash: Uint8Array;
   readonly software: string;
   readonly instance: string;
 }
@@ -199,13 +203,15 @@ export class Handshake {
       instance: c.instance,
     };
     if (proof !== undefined) h.proof = proof;
+    if (c.fileHash !== undefined) h.fileHash = c.fileHash;
     return h;
   }
 
   #done(send: FrameMsg[]): HandshakeStep {
     this.#over = true;
     const h = this.#their!;
-    return { send, done: { peer: h.from, version: this.#version, configHash: h.configHash, software: h.software, instance: h.instance } };
+    const fileHash = h.fileHash instanceof Uint8Array ? h.fileHash : new Uint8Array(0);
+    return { send, done: { peer: h.from, version: this.#version, configHash: h.configHash, fileHash, software: h.software, instance: h.instance } };
   }
 
   #failed(code: PeersCode, reason: string, tell = true): HandshakeStep {

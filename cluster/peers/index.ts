@@ -11,7 +11,7 @@
 
 export { DEFAULT_MAX_FRAME, encodeFrame, FrameDecoder } from './codec.ts';
 export { PeersCode, PeersError } from './peers-error.ts';
-export { FrameType, PROTOCOL_VERSION, MIN_PROTOCOL_VERSION, type FrameMsg, type HelloMsg, type UpdatesMsg, type EntryMsg, type TablesMsg } from './schema.ts';
+export { FrameType, PROTOCOL_VERSION, MIN_PROTOCOL_VERSION, type FrameMsg, type HelloMsg, type UpdatesMsg, type EntryMsg, type TablesMsg, type NodeStatusMsg, type VrrpClaimMsg } from './schema.ts';
 export { agreeVersion, authProof, Handshake, NONCE_BYTES, type HandshakeConfig, type HandshakeResult, type HandshakeStep } from './handshake.ts';
 export { BATCH_BYTES, BatchBuilder, imageFromMessage } from './entry-codec.ts';
 export { configHash, configText, shortHash, type HashedMember } from './config-hash.ts';

@@ -35,6 +35,8 @@ export const PeersCode = {
   BIND: 'HAWSER_PEERS_BIND',
   /** The peers section has errors for this node. */
   CONFIG: 'HAWSER_PEERS_CONFIG',
+  /** A NodeStatus frame whose content is not valid (dropped and counted; the session stays). */
+  BAD_STATUS: 'HAWSER_PEERS_BAD_STATUS',
 } as const;
 
 export type PeersCode = (typeof PeersCode)[keyof typeof PeersCode];

@@ -32,6 +32,7 @@ import type { PeersCredentials } from './credentials.ts';
 import { NONCE_BYTES, type HandshakeConfig, type HandshakeResult } from './handshake.ts';
 import { PeersCode, PeersError } from './peers-error.ts';
 import { PeerSession, type SessionHost, type SessionTiming } from './session.ts';
+import type { NodeStatusMsg } from './schema.ts';
 import type { PeersSettings, RemotePeer } from './settings.ts';
 import { LinkTables, type SharedTableStatus, type SyncedTable } from './table-sync.ts';
 
@@ -63,6 +64,12 @@ export interface PeersNodeOptions {
   /** Protocol versions spoken (tests of mixed versions). */
   readonly version?: number;
   readonly minVersion?: number;
+  /**
+   * A peer's NodeStatus (its VRRP claims, its file hash) and how long it
+   * waited on the way (PeerSession.statusAge): false when its content is
+   * not valid, then it is dropped and counted (HAWSER_PEERS_BAD_STATUS).
+   */
+  readonly onNodeStatus?: (peer: string, msg: NodeStatusMsg, ageMs: number | undefined) => boolean;
 }
 
 /** `show peers` figures of one peer. */
@@ -87,6 +94,8 @@ export interface PeerStatus {
   lastError: string | undefined;
   remoteHash: string | undefined;
   drift: boolean;
+  /** The peer's whole-file configuration hash (shortHash), when it sends one. */
+  remoteFileHash: string | undefined;
   errors: Record<string, number>;
   tables: SharedTableStatus[];
 }
@@ -119,6 +128,8 @@ class PeerLink {
   lastError: PeersError | undefined;
   /** Failing calls are logged once until a session succeeds again. */
   failing = false;
+  /** Bad NodeStatus frames are logged once until a good one comes. */
+  badStatus = false;
   bytesIn = 0;
   bytesOut = 0;
   readonly errors: Record<string, number> = {};
@@ -153,6 +164,9 @@ export class PeersNode implements SessionHost {
   #flushScheduled = false;
   #maintenance: NodeJS.Timeout | undefined;
   #stopped = false;
+  /** What this node last announced (announce()); sent to each peer as its session is established. */
+  #nodeStatus: NodeStatusMsg | undefined;
+  readonly #onNodeStatus: PeersNodeOptions['onNodeStatus'];
   readonly errors: Record<string, number> = {};
   readonly #onWrite = (): void => this.#scheduleFlush();
 
@@ -166,6 +180,7 @@ export class PeersNode implements SessionHost {
     this.#getTables = o.tables;
     this.#version = o.version;
     this.#minVersion = o.minVersion;
+    this.#onNodeStatus = o.onNodeStatus;
     for (const r of o.settings.remotes) this.#links.set(r.name, new PeerLink(r));
     // The successor listens where we do: on the listening address, not the (maybe relayed) one peers call.
     const l = o.settings.listen;
@@ -336,6 +351,7 @@ export class PeersNode implements SessionHost {
       lastError: undefined,
       remoteHash: undefined,
       drift: false,
+      remoteFileHash: this.#nodeStatus !== undefined && this.#nodeStatus.fileHash.length > 0 ? shortHash(this.#nodeStatus.fileHash) : undefined,
       errors: {},
       tables: [],
     });
@@ -363,6 +379,7 @@ export class PeersNode implements SessionHost {
         lastError: link.lastError?.message,
         remoteHash,
         drift: remoteHash !== undefined && remoteHash !== hash,
+        remoteFileHash: link.session !== undefined && link.session.remoteFileHash.length > 0 ? shortHash(link.session.remoteFileHash) : undefined,
         errors: { ...link.errors },
         tables: link.session?.tables() ?? [],
       });
@@ -401,6 +418,7 @@ export class PeersNode implements SessionHost {
       peers: new Set([...this.#links.keys(), this.settings.local]),
       secret: this.#credentials.secret,
       configHash: this.#hash,
+      ...(this.#nodeStatus !== undefined && this.#nodeStatus.fileHash.length > 0 ? { fileHash: this.#nodeStatus.fileHash } : {}),
       software: 'hawser',
       instance: this.instance,
       nonce: () => randomBytes(NONCE_BYTES),
@@ -452,6 +470,33 @@ export class PeersNode implements SessionHost {
       );
     }
     s.startSync(link.tables, this.#synced, this.#hash);
+    if (this.#nodeStatus !== undefined) s.send({ nodeStatus: this.#nodeStatus });
+  }
+
+  nodeStatus(s: PeerSession, msg: NodeStatusMsg): void {
+    const link = s.peer !== undefined ? this.#links.get(s.peer) : undefined;
+    // The other process of this node (a hand-over) has nothing to tell; a session not (or no longer) kept neither.
+    if (link === undefined || link.session !== s) return;
+    if (msg.fileHash instanceof Uint8Array && msg.fileHash.length > 0) s.remoteFileHash = msg.fileHash;
+    const age = s.statusAge(msg.sentMs, performance.now());
+    if (this.#onNodeStatus === undefined || this.#onNodeStatus(link.remote.name, msg, age)) {
+      link.badStatus = false;
+      return;
+    }
+    count(link.errors, PeersCode.BAD_STATUS);
+    if (link.badStatus) return;
+    link.badStatus = true;
+    this.events.warn(
+      { event: 'peers-bad-status', peers: this.section, peer: link.remote.name, code: PeersCode.BAD_STATUS },
+      `Peers ${this.section}: a node status from '${link.remote.name}' is not valid; dropped (counted in show peers)`,
+    );
+  }
+
+  /** What this node is now (VRRP claims, file hash): sent to every established peer now, and to each new one. */
+  announce(msg: NodeStatusMsg): void {
+    this.#nodeStatus = msg;
+    if (this.#stopped) return;
+    for (const link of this.#links.values()) if (link.session?.state === 'established') link.session.send({ nodeStatus: msg });
   }
 
   closed(s: PeerSession, why: PeersError): void {

@@ -28,6 +28,8 @@ export interface HelloMsg {
   secret: boolean;
   software: string;
   instance: string;
+  /** Absent or empty from nodes that do not send it. */
+  fileHash?: Uint8Array;
 }
 
 export interface AuthMsg {
@@ -93,9 +95,26 @@ export interface AckMsg {
   updateId: number;
 }
 
+export interface VrrpClaimMsg {
+  vrid: number;
+  interface: string;
+  state: string;
+  priority: number;
+  address: string;
+  advertInterval: number;
+  name: string;
+}
+
+export interface NodeStatusMsg {
+  fileHash: Uint8Array;
+  vrrp: VrrpClaimMsg[];
+  /** The sender's monotonic clock (ms) when sent; 0: not said. */
+  sentMs: number;
+}
+
 /** A Frame: exactly one body is set (`body` names it once decoded). */
 export interface FrameMsg {
-  body?: 'hello' | 'auth' | 'refuse' | 'tables' | 'updates' | 'resyncEnd' | 'ack' | 'heartbeat';
+  body?: 'hello' | 'auth' | 'refuse' | 'tables' | 'updates' | 'resyncEnd' | 'ack' | 'heartbeat' | 'nodeStatus';
   hello?: HelloMsg;
   auth?: AuthMsg;
   refuse?: RefuseMsg;
@@ -104,9 +123,10 @@ export interface FrameMsg {
   resyncEnd?: ResyncEndMsg;
   ack?: AckMsg;
   heartbeat?: Record<string, never>;
+  nodeStatus?: NodeStatusMsg;
 }
 
-const BODIES = ['hello', 'auth', 'refuse', 'tables', 'updates', 'resyncEnd', 'ack', 'heartbeat'] as const;
+const BODIES = ['hello', 'auth', 'refuse', 'tables', 'updates', 'resyncEnd', 'ack', 'heartbeat', 'nodeStatus'] as const;
 
 /**
  * Which body a frame carries. Decoded frames say it in `body` (their absent

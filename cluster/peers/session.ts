@@ -9,7 +9,7 @@ import type { EventLogger } from '../../src/events/index.ts';
 import { encodeFrame, FrameDecoder } from './codec.ts';
 import { Handshake, type HandshakeConfig, type HandshakeResult } from './handshake.ts';
 import { PeersCode, PeersError } from './peers-error.ts';
-import type { FrameMsg } from './schema.ts';
+import type { FrameMsg, NodeStatusMsg } from './schema.ts';
 import { SessionSync, type LinkTables, type SyncedTable } from './table-sync.ts';
 
 export interface SessionTiming {
@@ -32,6 +32,8 @@ export interface SessionHost {
   established(s: PeerSession, r: HandshakeResult): void;
   closed(s: PeerSession, why: PeersError): void;
   acked(t: SyncedTable): void;
+  /** The peer says what its node is now (an established session only). */
+  nodeStatus(s: PeerSession, msg: NodeStatusMsg): void;
 }
 
 export type SessionState = 'connecting' | 'handshake' | 'established' | 'closed';
@@ -57,6 +59,8 @@ export class PeerSession {
   peerInstance = '';
   version = 0;
   remoteHash: Uint8Array = new Uint8Array(0);
+  /** The peer's whole-file configuration hash, from its Hello then its NodeStatus frames (empty: not sent). */
+  remoteFileHash: Uint8Array = new Uint8Array(0);
   remoteSoftware = '';
   readonly startedAt = Date.now();
   establishedAt = 0;
@@ -65,6 +69,8 @@ export class PeerSession {
   bytesIn = 0;
   bytesOut = 0;
   framesOut = 0;
+  /** Smallest transit delay seen for a NodeStatus (receiver's clock minus sender's), and when: see statusAge(). */
+  #statusDelay = { min: Infinity, at: 0 };
   /** Frames with a body this version does not know (a newer peer): ignored. */
   unknownFrames = 0;
   closeReason: PeersError | undefined;
@@ -87,6 +93,22 @@ export class PeerSession {
     const t = host.timing;
     this.#timer = setInterval(() => this.#tick(), Math.max(10, Math.min(t.heartbeatMs, t.deadMs) / 2));
     this.#timer.unref();
+  }
+
+  /**
+   * How much longer a NodeStatus sent at `sentMs` (the peer's monotonic
+   * clock) took to arrive than the fastest one of this session: about 0
+   * when fresh, the time it waited when it sat in a stalled connection.
+   * The two clocks' offset cancels out; the baseline may rise by 100 ppm of
+   * the time elapsed, so that clocks drifting apart do not age every frame.
+   */
+  statusAge(sentMs: number, now: number): number | undefined {
+    if (!(Number.isFinite(sentMs) && sentMs > 0)) return undefined;
+    const delay = now - sentMs;
+    const d = this.#statusDelay;
+    d.min = Math.min(delay, d.min + (now - d.at) * 1e-4);
+    d.at = now;
+    return delay - d.min;
   }
 
   get frames(): number {
@@ -211,6 +233,7 @@ export class PeerSession {
         this.peer = step.done.peer;
         this.version = step.done.version;
         this.remoteHash = step.done.configHash;
+        this.remoteFileHash = step.done.fileHash;
         this.remoteSoftware = step.done.software;
         this.peerInstance = step.done.instance;
         this.#host.established(this, step.done);
@@ -233,6 +256,8 @@ export class PeerSession {
         return;
       case 'heartbeat':
         return;
+      case 'nodeStatus':
+        return this.#host.nodeStatus(this, f.nodeStatus!);
       case 'refuse':
         return this.close(new PeersError(PeersCode.REFUSED, `refused by the peer: ${f.refuse!.code} ${f.refuse!.reason}`));
       case 'hello':

@@ -10,6 +10,7 @@ import type { StickTable } from '../../src/stick/index.ts';
 import { loadCredentials, type PeersCredentials } from './credentials.ts';
 import { PeersCode, PeersError } from './peers-error.ts';
 import { PeersNode, type PeersStatus, type PeersTiming } from './peers-node.ts';
+import type { NodeStatusMsg } from './schema.ts';
 import { peersSettings, type PeersSettings } from './settings.ts';
 
 export interface PeersOptions {
@@ -17,9 +18,13 @@ export interface PeersOptions {
   readonly tables: () => ReadonlyMap<string, StickTable>;
   readonly timing?: Partial<PeersTiming>;
   readonly maxFrame?: number;
+  /** A peer's NodeStatus; false when not valid (see PeersNodeOptions.onNodeStatus). */
+  readonly onNodeStatus?: (section: string, peer: string, msg: NodeStatusMsg, ageMs: number | undefined) => boolean;
 }
 
 export interface Peers {
+  /** What this node is now, to every peer of every section (and to sections started later). */
+  announce(msg: NodeStatusMsg): void;
   /** Follows a reloaded configuration (and the engine's new tables). */
   reload(config: Config): Promise<void>;
   /** Stops every section; with `handover`, each first hands its tables to this node's next process, if one listens. */
@@ -71,6 +76,8 @@ function prepare(config: Config): Map<string, Prepared> {
  */
 export async function startPeers(config: Config, events: EventLogger, options: PeersOptions): Promise<Peers> {
   const running = new Map<string, { node: PeersNode; identity: string }>();
+  let announced: NodeStatusMsg | undefined;
+  const onNodeStatus = options.onNodeStatus;
   const launch = async (p: Prepared): Promise<void> => {
     const node = new PeersNode({
       settings: p.settings,
@@ -79,7 +86,9 @@ export async function startPeers(config: Config, events: EventLogger, options: P
       tables: options.tables,
       ...(options.timing !== undefined ? { timing: options.timing } : {}),
       ...(options.maxFrame !== undefined ? { maxFrame: options.maxFrame } : {}),
+      ...(onNodeStatus !== undefined ? { onNodeStatus: (peer: string, msg: NodeStatusMsg, age: number | undefined) => onNodeStatus(p.settings.section, peer, msg, age) } : {}),
     });
+    if (announced !== undefined) node.announce(announced);
     await node.start();
     running.set(p.settings.section, { node, identity: p.identity });
   };
@@ -91,6 +100,10 @@ export async function startPeers(config: Config, events: EventLogger, options: P
   }
   let stopped = false;
   return {
+    announce(msg: NodeStatusMsg): void {
+      announced = msg;
+      for (const r of running.values()) r.node.announce(msg);
+    },
     async reload(next: Config): Promise<void> {
       if (stopped) return;
       let wanted: Map<string, Prepared>;

@@ -88,3 +88,4 @@ export { runNotify, notifyState, NOTIFY_TIMEOUT, type NotifyState, type NotifyTa
 export { VrrpGroupRunner } from './group-runner.ts';
 export { VrrpRouters, type VrrpRoutersOptions } from './routers.ts';
 export { renderVrrpMetrics } from './metrics.ts';
+export { claimIsFresh, claimVerdict, reportDelay, validClaim, CLAIM_STATES, SILENT_INTERVALS, type VrrpClaim, type ClaimVerdict, type ClaimContext } from './peer-claim.ts';

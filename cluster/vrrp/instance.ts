@@ -23,9 +23,11 @@ import { FileTracker } from './file-tracker.ts';
 import { interfaceIsUp, readInterface, sourceAddress } from './interface-info.ts';
 import { notifyState, runNotify } from './notify.ts';
 import { openAdvertTransport } from './open-transport.ts';
+import { claimVerdict, reportDelay, type VrrpClaim } from './peer-claim.ts';
 import { checkReceivedAdvert, type ReceiveContext } from './receive-check.ts';
 import { ScriptTracker } from './script-tracker.ts';
 import { reconfigurable, settingsChanges } from './settings-change.ts';
+import { newEpisode } from './split-brain.ts';
 import type { VrrpSettings } from './settings.ts';
 import {
   VrrpStateMachine,
@@ -60,6 +62,8 @@ export interface VrrpInstanceOptions {
   clock?: VrrpClock;
   /** The sync group this router is in (settings.syncGroup). */
   group?: VrrpGroupPort;
+  /** Called after each transition and priority change (the peers channel announces the router's claim at once). */
+  onChange?: () => void;
 }
 
 export interface VrrpInstanceStatus {
@@ -99,12 +103,22 @@ export interface VrrpInstanceStatus {
   addressErrors: number;
   /** Split-brain episodes seen (another master's adverts while we were Master), and the last one. */
   splitBrains: number;
-  lastSplitBrain: { peer: string; peerPriority: number; priority: number; at: string } | undefined;
+  /** Of splitBrains, those seen through the peers channel while the VRRP path between the two masters was cut. */
+  splitBrainsViaPeers: number;
+  lastSplitBrain: { peer: string; peerPriority: number; priority: number; at: string; via?: 'vrrp' | 'peers' } | undefined;
 }
 
 /** How often a drop code is logged again while it keeps happening. */
 const DROP_LOG_INTERVAL = 10_000;
 const TIMERS: readonly VrrpTimer[] = ['adver', 'master-down', 'garp'];
+/** Sources whose last advert time is kept (for peers' claims); more are forgotten, oldest first. */
+const HEARD_MAX = 64;
+
+function isAddressAction(a: VrrpAction): boolean {
+  return a.kind === 'add-vips' || a.kind === 'remove-vips' || a.kind === 'announce';
+}
+/** The master-down timer's last millisecond is waited in event-loop turns (a few µs each): at most this many. */
+const MAX_TIMER_TURNS = 5000;
 /**
  * After the new master's first advert, a stopping master keeps its
  * addresses for one advert interval, at most this long: answers to requests
@@ -120,6 +134,7 @@ export class VrrpInstance implements AdvertSink {
   readonly #events: EventLogger;
   readonly #clock: VrrpClock;
   readonly #backends: BackendHealth | undefined;
+  readonly #onChange: (() => void) | undefined;
   readonly #addresses: VirtualAddresses;
   readonly #timers = new Map<VrrpTimer, NodeJS.Timeout>();
   readonly #fire: Record<VrrpTimer, () => void>;
@@ -149,7 +164,15 @@ export class VrrpInstance implements AdvertSink {
   #transportErrors = 0;
   #addressErrors = 0;
   #splitBrains = 0;
+  #splitBrainsViaPeers = 0;
   #lastSplitBrain: VrrpInstanceStatus['lastSplitBrain'];
+  /** Per source address, when an advert from it was last accepted (clock ms): is the VRRP path from it alive? */
+  readonly #lastHeard = new Map<string, number>();
+  /** Conflicts seen through peers, waiting to see whether the other master's adverts come (then no split brain). */
+  readonly #pendingConflicts = new Map<string, NodeJS.Timeout>();
+  #peerConflict: { peer: string; at: number } | undefined;
+  /** Handling a peer's claim: the machine's own split-brain report is not made (the claim path reports it). */
+  #relaying = false;
   /** Stopping as Master: called when another router's advert shows the new master. */
   #newMasterHeard: (() => void) | undefined;
   #lastTransportError = { message: '', at: 0 };
@@ -161,6 +184,7 @@ export class VrrpInstance implements AdvertSink {
     this.#events = options.events;
     this.#clock = options.clock ?? performance;
     this.#backends = options.backends;
+    this.#onChange = options.onChange;
     this.#group = options.group;
     this.#tracked = { priority: this.#s.priority, fault: false, reason: undefined };
     this.#fire = { adver: () => this.#onTimer('adver'), 'master-down': () => this.#onTimer('master-down'), garp: () => this.#onTimer('garp') };
@@ -169,6 +193,7 @@ export class VrrpInstance implements AdvertSink {
       interface: this.#s.interface,
       addresses: this.#s.virtualAddresses,
       onError: (err) => this.#addressError(err),
+      onFallback: (why) => this.#events.warn({ event: 'vrrp-native-unavailable', vrrp: this.#s.name }, `VRRP ${this.#s.name}: ${why}`),
     });
   }
 
@@ -302,8 +327,10 @@ export class VrrpInstance implements AdvertSink {
   }
 
   #handle(event: VrrpEvent): void {
+    const before = this.#machine.priority;
     const actions = this.#machine.handle(event);
     this.#apply(actions);
+    if (this.#onChange !== undefined && (this.#machine.priority !== before || actions.some((a) => a.kind === 'transition'))) this.#onChange();
     if (this.#group !== undefined && actions.length > 0) this.#group.followed(this.#s.name, actions);
   }
 
@@ -318,6 +345,8 @@ export class VrrpInstance implements AdvertSink {
     this.#handle({ kind: 'shutdown', handover });
     this.#running = false;
     for (const t of TIMERS) this.#clearTimer(t);
+    for (const t of this.#pendingConflicts.values()) clearTimeout(t);
+    this.#pendingConflicts.clear();
     if (handover) await this.#handover();
     if (this.#addresses.held) this.#addresses.remove();
     await Promise.all([this.#transport.flush(), this.#addresses.idle()]);
@@ -390,8 +419,63 @@ export class VrrpInstance implements AdvertSink {
       transportErrors: this.#transportErrors,
       addressErrors: this.#addressErrors,
       splitBrains: this.#splitBrains,
+      splitBrainsViaPeers: this.#splitBrainsViaPeers,
       lastSplitBrain: this.#lastSplitBrain,
     };
+  }
+
+  /** This router as its peers should know it (sent over the peers channel). */
+  claim(): VrrpClaim {
+    const m = this.#machine;
+    return {
+      name: this.#s.name,
+      interface: this.#s.interface,
+      vrid: this.#s.vrid,
+      state: m.state,
+      priority: m.priority,
+      address: this.#transport.sourceAddress,
+      advertInterval: this.#s.advertInterval,
+    };
+  }
+
+  /**
+   * A peer node's claim for a router (already validated, see validClaim).
+   * Where its adverts are not heard, a master's claim counts as one; two
+   * masters of our VRID are a conflict: the RFC's rule makes one yield, and
+   * unless its real adverts then show up (a preemption), a split brain is
+   * logged at error and counted.
+   */
+  relayed(peer: string, claim: VrrpClaim): void {
+    if (!this.#running || !this.#started) return;
+    const now = this.#clock.now();
+    const source = this.#transport.sourceAddress;
+    const verdict = claimVerdict({ vrid: this.#s.vrid, state: this.#machine.state, address: source, lastHeard: this.#lastHeard.get(claim.address), now }, claim);
+    if (verdict === 'ignore') return;
+    if (verdict === 'conflict') this.#conflict(peer, claim, now);
+    this.#relaying = true;
+    try {
+      this.#handle({ kind: 'advert', priority: claim.priority, maxAdvertInterval: claim.advertInterval, srcAddr: claim.address });
+    } finally {
+      this.#relaying = false;
+    }
+  }
+
+  #conflict(peer: string, claim: VrrpClaim, since: number): void {
+    if (this.#pendingConflicts.has(claim.address)) return;
+    const ours = { priority: this.#machine.priority, state: this.#machine.state };
+    const timer = setTimeout(() => {
+      this.#pendingConflicts.delete(claim.address);
+      if (!this.#running) return;
+      const heard = this.#lastHeard.get(claim.address);
+      // Its adverts reach us: VRRP sorts it out (a preemption crossing the claim, or reported by the VRRP path).
+      if (heard !== undefined && heard >= since) return;
+      const last = this.#peerConflict;
+      this.#peerConflict = { peer: claim.address, at: since };
+      if (!newEpisode(last, claim.address, since, this.#machine.masterDownInterval)) return;
+      this.#splitBrain(claim.address, claim.priority, ours.priority, 'peers', peer, this.#machine.state !== 'Master');
+    }, reportDelay(this.#s.advertInterval, claim.advertInterval));
+    timer.unref();
+    this.#pendingConflicts.set(claim.address, timer);
   }
 
   // AdvertSink
@@ -408,6 +492,7 @@ export class VrrpInstance implements AdvertSink {
     if (!verdict.accept) return this.#drop(verdict.drop, result.source);
     this.#advertsReceived++;
     const a = result.advert;
+    this.#heard(result.source);
     if (verdict.addressMismatch || verdict.intervalMismatch) this.#mismatch(result.source, a.addresses, a.interval, verdict);
     else if (this.#mismatched.size > 0) this.#mismatched.delete(result.source);
     const master = this.#machine.masterAddress;
@@ -433,7 +518,11 @@ export class VrrpInstance implements AdvertSink {
   // Actions
 
   #apply(actions: readonly VrrpAction[]): void {
-    for (const a of actions) {
+    // Addresses first (in their own order): on a takeover the VIP and its
+    // gratuitous ARP leave (in process, tens of µs) before the log line,
+    // the advert and the notify scripts, which took longer than both.
+    const ordered = actions.some(isAddressAction) ? [...actions.filter(isAddressAction), ...actions.filter((a) => !isAddressAction(a))] : actions;
+    for (const a of ordered) {
       switch (a.kind) {
         case 'transition':
           this.#transition(a.from, a.to, a.reason, a.message);
@@ -454,8 +543,7 @@ export class VrrpInstance implements AdvertSink {
           break;
         case 'arm-timer':
           this.#clearTimer(a.timer);
-          // Never early: the machine treats a timer event as "the time has come".
-          this.#timers.set(a.timer, setTimeout(this.#fire[a.timer], Math.max(0, Math.ceil(a.at - this.#clock.now()))));
+          this.#armTimer(a.timer, a.at);
           break;
         case 'cancel-timer':
           this.#clearTimer(a.timer);
@@ -464,10 +552,39 @@ export class VrrpInstance implements AdvertSink {
           // The group decides (followed); alone, a member waits until its group is configured.
           break;
         case 'split-brain':
-          this.#splitBrain(a.peer, a.peerPriority, a.priority);
+          if (!this.#relaying) this.#splitBrain(a.peer, a.peerPriority, a.priority);
           break;
       }
     }
+  }
+
+  /**
+   * Never early: the machine treats a timer event as "the time has come".
+   * Node's timers have a millisecond grain and fire about a millisecond late
+   * (measured); keepalived decides a takeover within a few tenths. So the
+   * master-down timer, the takeover, is armed a millisecond early and ends
+   * its wait in event-loop turns (I/O still runs); the others need no
+   * better. Only the takeover pays that last millisecond of turns.
+   */
+  #armTimer(timer: VrrpTimer, at: number): void {
+    const wait = at - this.#clock.now();
+    if (timer !== 'master-down') {
+      this.#timers.set(timer, setTimeout(this.#fire[timer], Math.max(0, Math.ceil(wait))));
+      return;
+    }
+    const h: NodeJS.Timeout = setTimeout(() => this.#finishWait(timer, at, h, 0), Math.max(0, Math.floor(wait) - 1));
+    this.#timers.set(timer, h);
+  }
+
+  #finishWait(timer: VrrpTimer, at: number, h: NodeJS.Timeout, turns: number): void {
+    // Cancelled or armed again meanwhile.
+    if (this.#timers.get(timer) !== h) return;
+    // Bounded: a clock that stands still (a test's) cannot hold the loop.
+    if (this.#clock.now() < at && turns < MAX_TIMER_TURNS) {
+      setImmediate(() => this.#finishWait(timer, at, h, turns + 1));
+      return;
+    }
+    this.#fire[timer]();
   }
 
   #clearTimer(timer: VrrpTimer): void {
@@ -506,13 +623,29 @@ export class VrrpInstance implements AdvertSink {
     );
   }
 
-  #splitBrain(peer: string, peerPriority: number, priority: number): void {
+  #splitBrain(peer: string, peerPriority: number, priority: number, via: 'vrrp' | 'peers' = 'vrrp', node?: string, yielded = false): void {
     this.#splitBrains++;
-    this.#lastSplitBrain = { peer, peerPriority, priority, at: new Date().toISOString() };
+    if (via === 'peers') this.#splitBrainsViaPeers++;
+    this.#lastSplitBrain = { peer, peerPriority, priority, at: new Date().toISOString(), via };
+    const fields = { event: 'vrrp-split-brain', code: 'HAWSER_VRRP_SPLIT_BRAIN', vrrp: this.#s.name, vrid: this.#s.vrid, via, peer, peerPriority, priority, total: this.#splitBrains };
+    if (via === 'vrrp') {
+      this.#events.error(
+        fields,
+        `VRRP ${this.#s.name}: split brain: ${peer} is also master of VRID ${this.#s.vrid} (priority ${peerPriority}, ours ${priority}); advertising at once so that it yields`,
+      );
+      return;
+    }
     this.#events.error(
-      { event: 'vrrp-split-brain', code: 'HAWSER_VRRP_SPLIT_BRAIN', vrrp: this.#s.name, vrid: this.#s.vrid, peer, peerPriority, priority, total: this.#splitBrains },
-      `VRRP ${this.#s.name}: split brain: ${peer} is also master of VRID ${this.#s.vrid} (priority ${peerPriority}, ours ${priority}); advertising at once so that it yields`,
+      { ...fields, peerNode: node, yielded },
+      `VRRP ${this.#s.name}: split brain seen through peers: '${node}' (${peer}) is also master of VRID ${this.#s.vrid} and its adverts do not reach this node ` +
+        `(priority ${peerPriority}, ours ${priority}); ${yielded ? 'this node yielded' : 'it yields'}; check that VRRP (protocol 112) passes between them`,
     );
+  }
+
+  #heard(source: string): void {
+    this.#lastHeard.delete(source);
+    if (this.#lastHeard.size >= HEARD_MAX) this.#lastHeard.delete(this.#lastHeard.keys().next().value!);
+    this.#lastHeard.set(source, this.#clock.now());
   }
 
   #drop(drop: VrrpDrop, source: string | undefined): void {

@@ -32,6 +32,7 @@ const SERIES: ReadonlyArray<readonly [string, Kind, string, (s: VrrpInstanceStat
   ['transport_errors_total', 'counter', 'Failures to send or receive on the advert transport', (s) => s.transportErrors],
   ['address_errors_total', 'counter', 'Failures to add or remove virtual addresses or to announce them', (s) => s.addressErrors],
   ['split_brains_total', 'counter', 'Split-brain episodes: another master heard while this router was Master', (s) => s.splitBrains],
+  ['split_brains_via_peers_total', 'counter', 'Of those, episodes seen through the peers channel while VRRP between the two masters was cut', (s) => s.splitBrainsViaPeers],
 ];
 
 /** The `hawser_vrrp_*` families for these routers; empty when there are none. */

@@ -8,11 +8,14 @@ import type { EventLogger } from '../../src/events/index.ts';
 import { VrrpGroupRunner } from './group-runner.ts';
 import { VrrpInstance, type BackendHealth, type VrrpInstanceStatus } from './instance.ts';
 import type { NodeVrrpSettings } from './node-settings.ts';
+import { claimIsFresh, type VrrpClaim } from './peer-claim.ts';
 import type { VrrpGroupState } from './sync-group.ts';
 
 export interface VrrpRoutersOptions {
   events: EventLogger;
   backends?: BackendHealth;
+  /** A router changed state or priority (see VrrpInstanceOptions.onChange). */
+  onChange?: () => void;
 }
 
 export class VrrpRouters {
@@ -41,6 +44,20 @@ export class VrrpRouters {
 
   status(): VrrpInstanceStatus[] {
     return this.#instances.map((i) => i.status());
+  }
+
+  /** Every router as the peers should know it. */
+  claims(): VrrpClaim[] {
+    return this.#instances.map((i) => i.claim());
+  }
+
+  /** A peer node's claims (validated), `ageMs` as claimIsFresh takes it: each router considers the fresh ones of its VRID. */
+  relayed(peer: string, claims: readonly VrrpClaim[], ageMs: number | undefined): void {
+    if (this.#stopping !== undefined) return;
+    for (const c of claims) {
+      if (!claimIsFresh(ageMs, c)) continue;
+      for (const i of this.#instances) if (i.settings.vrid === c.vrid) i.relayed(peer, c);
+    }
   }
 
   /** Applies a reloaded configuration; problems (an interface gone, a capability) are logged, the rest still applies. */
@@ -109,6 +126,7 @@ export class VrrpRouters {
       events: this.#o.events,
       ...(this.#o.backends !== undefined ? { backends: this.#o.backends } : {}),
       ...(group !== undefined ? { group } : {}),
+      ...(this.#o.onChange !== undefined ? { onChange: this.#o.onChange } : {}),
     });
   }
 

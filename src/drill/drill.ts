@@ -16,7 +16,7 @@ import { must, Network, type Host } from './netns.ts';
 import { HostProcess, type Event } from './process.ts';
 import { evaluate, type RequestRecord, type ScenarioInput, type ScenarioResult, type Thresholds, type Transition } from './report.ts';
 
-export const SCENARIOS = ['graceful', 'kill', 'backends', 'partition', 'split', 'reload', 'return', 'peer-restart'] as const;
+export const SCENARIOS = ['graceful', 'kill', 'backends', 'partition', 'split', 'filtered', 'reload', 'return', 'peer-restart'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 export interface DrillOptions {
@@ -296,6 +296,23 @@ class Drill {
         const unreported = both && Object.values(reported).every((k) => k === 0);
         checks.push(() => (unreported ? 'two masters met after the partition and no node reported a split brain' : undefined));
         if (name === 'split' && !both) checks.push(() => 'the isolated master left Master: this was not a split brain');
+        break;
+      }
+      case 'filtered': {
+        // VRRP dropped on every node while peers and clients flow: the backups keep deferring to the master's claims
+        // carried by the peers sessions, so no second master (without peers, each backup takes over after its
+        // Master_Down_Interval).
+        if (!this.features.stick) return undefined;
+        const t0 = Date.now();
+        for (const n of this.nodes) await this.net.filterVrrp(n.host, true);
+        await sleep(Math.max(this.o.settleMs, 20 * this.o.advertMs));
+        const tEnd = Date.now();
+        for (const n of this.nodes) await this.net.filterVrrp(n.host, false);
+        input = this.input(name, t0, tEnd, undefined, { notes: [`VRRP (protocol 112) dropped on every node for ${tEnd - t0} ms, peers up`] });
+        checks.push(() => {
+          const took = this.transitions.filter((tr) => tr.at >= t0 && tr.at <= tEnd && tr.to === 'Master').map((tr) => tr.node);
+          return took.length > 0 ? `${took.join(', ')} became master while VRRP was filtered (peers did not carry the master's claims)` : undefined;
+        });
         break;
       }
       case 'reload': {

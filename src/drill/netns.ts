@@ -134,6 +134,20 @@ export class Network {
     await must('ip', ['netns', 'exec', this.bridgeNs, 'bridge', 'link', 'set', 'dev', this.bridgePort(host), 'state', on ? '3' : '0']);
   }
 
+  /**
+   * Drops (or stops dropping) VRRP, IP protocol 112, on the host's input:
+   * what a firewall that does not know VRRP does, while TCP (peers, clients)
+   * still flows. nft by its path: `npm run` puts node_modules/.bin first, and
+   * a package there is called nft too.
+   */
+  async filterVrrp(host: Host, on: boolean): Promise<void> {
+    const nft = ['netns', 'exec', host.ns, '/usr/sbin/nft'];
+    if (!on) return void (await must('ip', [...nft, 'delete', 'table', 'inet', 'hawser_drill']));
+    await must('ip', [...nft, 'add', 'table', 'inet', 'hawser_drill']);
+    await must('ip', [...nft, 'add', 'chain', 'inet', 'hawser_drill', 'in', '{ type filter hook input priority 0 ; }']);
+    await must('ip', [...nft, 'add', 'rule', 'inet', 'hawser_drill', 'in', 'meta', 'l4proto', '112', 'drop']);
+  }
+
   async addresses(host: Host): Promise<string[]> {
     const r = await run('ip', ['-n', host.ns, '-j', '-4', 'addr', 'show', 'dev', 'eth0'], 2000);
     if (r.code !== 0) return [];

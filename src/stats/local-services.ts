@@ -155,6 +155,7 @@ export class LocalServices {
       admin: isAdmin,
       version: HAWSER_VERSION,
       outcome: stMatch?.[1] ?? '',
+      sections: api.htmlSections.map((render) => render()).join(''),
     });
     return reply(200, 'OK', ['cache-control', 'no-cache', 'content-type', 'text/html', ...refreshField], html);
   }

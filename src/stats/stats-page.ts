@@ -21,6 +21,8 @@ export interface PageOptions {
   version: string;
   /** The outcome of the last admin action (`;st=DONE`), or ''. */
   outcome: string;
+  /** HTML the parts src/ does not know add above the proxies (the cluster's table), already escaped. */
+  sections?: string;
 }
 
 const C = new Map<string, number>(STAT_FIELDS.map((n, i) => [n, i]));
@@ -149,6 +151,7 @@ export function renderStatsPage(view: StatView, o: PageOptions): string {
       '<span style="background:#c0c0ff">MAINT</span><span style="background:#b0d0ff">DRAIN</span><span style="background:#e0e0e0">not checked</span></div>';
   }
   if (o.outcome !== '') html += `<div class="outcome">[${esc(o.outcome)}] ${esc(OUTCOME_TEXT[o.outcome] ?? 'Unexpected result.')}</div>`;
+  if (o.sections !== undefined) html += o.sections;
   let i = 0;
   while (i < rows.length) {
     const px = rows[i][0];

@@ -33,7 +33,7 @@ test('a short drill passes every verdict and cleans up', async (t) => {
   t.timeout(150_000);
   const before = await namespaces();
   const r = await runDrill([
-    '--scenarios', 'graceful,kill,split', '--settle', '1000', '--json',
+    '--scenarios', 'graceful,kill,split,filtered', '--settle', '1000', '--json',
     '--graceful-takeover', '300', '--kill-takeover', '700', '--split-brain', '300',
   ]);
   const report = JSON.parse(r.stdout) as {
@@ -41,7 +41,7 @@ test('a short drill passes every verdict and cleans up', async (t) => {
     showCluster: Record<string, string>;
     results: Array<{ name: string; verdict: string; why: string[]; notes: string[]; firstOkMs: number | null; failed: number; failedInFlight: number; stickyKept: number; stickyTotal: number }>;
   };
-  t.deepEqual(report.results.map((s) => s.name), ['graceful', 'kill', 'split']);
+  t.deepEqual(report.results.map((s) => s.name), ['graceful', 'kill', 'split', 'filtered']);
   t.deepEqual(report.clusterNotes, [], 'the peers sessions are up on every node');
   for (const s of report.results) t.is(s.verdict, 'pass', `${s.name}: ${s.why.join('; ')}`);
   const [graceful, , split] = report.results;
@@ -51,7 +51,8 @@ test('a short drill passes every verdict and cleans up', async (t) => {
   // Seen from node1 at the end: both nodes, peers up, the same configuration, node1 master.
   const shown = report.showCluster.node1 ?? '';
   t.regex(shown, /^# cluster: local=node1 nodes=2 config_hash=[0-9a-f]+ drift=none masters=vip=node1 /m, shown);
-  t.regex(shown, /^node2 10\.98\.0\.\d+:\d+ 0 up ESTA \d+ [0-9a-f]+ 0 vip=silent$/m, shown);
+  // node2 announces its own state over the peers channel.
+  t.regex(shown, /^node2 10\.98\.0\.\d+:\d+ 0 up ESTA \d+ [0-9a-f]+ 0 vip=BACKUP\(\d+\)$/m, shown);
   t.is(r.code, 0, r.stderr);
   t.deepEqual(await namespaces(), before, 'the drill removed its namespaces');
 });

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
-import { loadCredentials, PeersNode, peersSettings, type PeersTiming } from '../../cluster/peers/index.ts';
+import { loadCredentials, PeersNode, peersSettings, type PeersNodeOptions, type PeersTiming } from '../../cluster/peers/index.ts';
 import { formatDiagnostic, parseConfigText } from '../../src/config/index.ts';
 import type { EventLogger } from '../../src/events/index.ts';
 import { parseStore, StickTable, type KeyType, type TableDef } from '../../src/stick/index.ts';
@@ -50,6 +50,7 @@ export interface NodeOptions {
   version?: number;
   minVersion?: number;
   start?: boolean;
+  onNodeStatus?: PeersNodeOptions['onNodeStatus'];
 }
 
 /** Builds (and starts) the node `name` of `configText`, replicating `tables`. */
@@ -72,6 +73,7 @@ export async function peersNode(t: ExecutionContext, configText: string, name: s
     ...(o.maxFrame !== undefined ? { maxFrame: o.maxFrame } : {}),
     ...(o.version !== undefined ? { version: o.version } : {}),
     ...(o.minVersion !== undefined ? { minVersion: o.minVersion } : {}),
+    ...(o.onNodeStatus !== undefined ? { onNodeStatus: o.onNodeStatus } : {}),
   });
   t.teardown(() => node.stop());
   if (o.start !== false) await node.start();

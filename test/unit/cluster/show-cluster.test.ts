@@ -3,7 +3,7 @@
 // drifted, from the same statuses `show vrrp` and `show peers` print.
 
 import test from 'ava';
-import { clusterNodes, showCluster, type ClusterView } from '../../../cluster/show-cluster.ts';
+import { clusterNodes, showCluster, showClusterHtml, type ClusterView } from '../../../cluster/show-cluster.ts';
 import type { PeersStatus, PeerStatus } from '../../../cluster/peers/index.ts';
 import type { VrrpInstanceStatus } from '../../../cluster/vrrp/index.ts';
 import { vrrpStatus } from '../vrrp/instance-status.ts';
@@ -31,6 +31,7 @@ function peer(name: string, addr: string, over: Partial<PeerStatus> = {}): PeerS
     lastError: undefined,
     remoteHash: 'a1b2c3d4e5f6',
     drift: false,
+    remoteFileHash: undefined,
     errors: {},
     tables: [],
     ...over,
@@ -92,4 +93,34 @@ test('VRRP without peers: the local node and a master heard only through its adv
   t.regex(text, /^local 10\.98\.0\.12 1 up local - - 0 vip=BACKUP\(100\)$/m);
   t.regex(text, /^10\.98\.0\.20 10\.98\.0\.20 0 up\(vrrp\) - - - 0 vip=MASTER\(200\)$/m);
   t.is(showCluster({ vrrp: [], peers: [] }), 'No cluster configured (no peers or vrrp section).\n');
+});
+
+test('with node statuses: each peer says its own state and its whole-file hash; drift is a different file; the HTML table has the same rows', (t) => {
+  const view: ClusterView = {
+    vrrp: [vrrp({ state: 'Master', sourceAddress: '10.98.0.11', masterAddress: '10.98.0.11', priority: 150 })],
+    peers: [
+      section('node1', [
+        peer('node1', '10.98.0.11:10000', { local: true, status: 'NONE', remoteHash: undefined }),
+        peer('node2', '10.98.0.12:10000', { remoteFileHash: '111111111111' }),
+        peer('node3', '10.98.0.13:10000', { remoteFileHash: '222222222222' }),
+      ]),
+    ],
+    fileHash: '111111111111',
+    remote: [
+      { node: 'node2', fileHash: '111111111111', vrrp: [{ name: 'vip', interface: 'eth0', vrid: 51, state: 'Backup', priority: 100, address: '10.98.0.12', advertInterval: 100 }] },
+      { node: 'node3', fileHash: '222222222222', vrrp: [{ name: 'vip', interface: 'eth0', vrid: 51, state: 'Master', priority: 90, address: '10.98.0.13', advertInterval: 100 }] },
+    ],
+  };
+  const lines = showCluster(view).trimEnd().split('\n');
+  t.is(lines[0], '# cluster: local=node1 nodes=3 config_hash=111111111111 drift=DRIFT(node3) masters=vip=node1+node3 split_brains=0');
+  t.deepEqual(lines.slice(2), [
+    'node1 10.98.0.11:10000 1 up local - 111111111111 0 vip=MASTER(150)',
+    'node2 10.98.0.12:10000 0 up ESTA 0 111111111111 0 vip=BACKUP(100)',
+    'node3 10.98.0.13:10000 0 up ESTA 0 222222222222 DRIFT vip=MASTER(90)',
+  ]);
+  const html = showClusterHtml(view);
+  t.is((html.match(/<tr class=/g) ?? []).length, 3);
+  t.regex(html, /data-node="node3">.*?<td>222222222222<\/td><td class="drift"[^>]*>DRIFT<\/td><td>vip=MASTER\(90\)<\/td><\/tr>/);
+  t.regex(html, /masters = vip=node1\+node3/);
+  t.is(showClusterHtml({ vrrp: [], peers: [] }), '', 'no table on a node without cluster');
 });

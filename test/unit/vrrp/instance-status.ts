@@ -35,6 +35,7 @@ export function vrrpStatus(over: Partial<VrrpInstanceStatus> = {}): VrrpInstance
     transportErrors: 0,
     addressErrors: 0,
     splitBrains: 0,
+    splitBrainsViaPeers: 0,
     lastSplitBrain: undefined,
     ...over,
   };
