@@ -7,3 +7,5 @@ export { RuntimeServer } from './server.ts';
 export type { AdminState } from './server.ts';
 export { QueueNode } from './queue.ts';
 export type { Waiter, AssignFailure } from './queue.ts';
+export { LiveCount } from './live-count.ts';
+export { backendCells, type BackendShareSpec } from './backend-share.ts';

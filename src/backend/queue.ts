@@ -22,11 +22,19 @@ export class QueueNode {
   readonly since: number;
   timer: NodeJS.Timeout | null = null;
   queued = true;
+  /** Enqueue order across nbthread workers (0 with one thread): the oldest head is served first. */
+  ticket = 0;
   constructor(waiter: Waiter, server: RuntimeServer | null, since: number) {
     this.waiter = waiter;
     this.server = server;
     this.since = since;
   }
+}
+
+/** Told of every change (nbthread: the backend publishes its queue to the other threads). */
+export interface QueueWatcher {
+  entered(node: QueueNode): void;
+  left(node: QueueNode): void;
 }
 
 export class PendingQueue {
@@ -35,14 +43,33 @@ export class PendingQueue {
   length = 0;
   /** Highest length seen (stats' qmax). */
   max = 0;
+  watcher: QueueWatcher | null = null;
+
+  /** The oldest waiter, left in place. */
+  get first(): QueueNode | null {
+    return this.head;
+  }
 
   push(node: QueueNode): void {
+    node.queued = true;
     node.prev = this.tail;
     if (this.tail) this.tail.next = node;
     else this.head = node;
     this.tail = node;
     this.length++;
     if (this.length > this.max) this.max = this.length;
+    this.watcher?.entered(node);
+  }
+
+  /** Puts back a waiter just taken out (the slot it was to get went to another thread). */
+  pushFront(node: QueueNode): void {
+    node.queued = true;
+    node.next = this.head;
+    if (this.head) this.head.prev = node;
+    else this.tail = node;
+    this.head = node;
+    this.length++;
+    this.watcher?.entered(node);
   }
 
   remove(node: QueueNode): void {
@@ -54,6 +81,7 @@ export class PendingQueue {
     else this.tail = node.prev;
     node.prev = node.next = null;
     this.length--;
+    this.watcher?.left(node);
   }
 
   /** The oldest waiter that may go to `s`, removed from the queue. */

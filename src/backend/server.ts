@@ -6,6 +6,7 @@ import type { Server as ServerConfig } from '../config/index.ts';
 import type { LbServer } from '../lb/index.ts';
 import type { SampleExpression } from '../acl/index.ts';
 import type { ServerTlsPlan } from '../tls/index.ts';
+import { LiveCount } from './live-count.ts';
 
 /** Administrative state, as `set server ... state` sets it. */
 export type AdminState = 'ready' | 'drain' | 'maint';
@@ -36,7 +37,10 @@ export class RuntimeServer implements LbServer {
   readonly configuredWeight: number;
   weight: number;
   usable = true;
-  active = 0;
+  /** Current sessions (every thread's under nbthread). */
+  readonly live = new LiveCount();
+  /** Requests queued for this server itself (hash balancing, persistence), every thread's: what maxqueue limits. */
+  readonly bound = new LiveCount();
   maxconn: number;
   maxqueue: number;
   /** Health as the checks say (true without checks). */
@@ -99,6 +103,14 @@ export class RuntimeServer implements LbServer {
   /** Not stopped (UP, or draining): a persistence cookie may still lead here. */
   get running(): boolean {
     return this.checkUp && this.admin !== 'maint' && !this.resolutionMaint;
+  }
+
+  get active(): number {
+    return this.live.value;
+  }
+
+  set active(v: number) {
+    this.live.value = v;
   }
 
   /** True when this server cannot take one more concurrent request. */

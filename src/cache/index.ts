@@ -13,7 +13,7 @@
 //   const w = cache.beginStore(req, res.status, res.reason, res.headers, res.contentLength);
 //   if (typeof w !== 'string') { w.append(body, 0, body.length); w.finish(); }
 
-export { HttpCache, CacheWriter, type CacheSettings, type CacheHit, type Clock, type NoStoreReason } from './store.ts';
+export { HttpCache, CacheWriter, type CacheChanges, type CacheSettings, type CacheHit, type Clock, type NoStoreReason } from './store.ts';
 export { CacheEntry, BLOCK_SIZE, keyHash } from './entry.ts';
 export { CacheRequest, cacheRequest, primaryKey } from './request.ts';
 export { parseHttpDate } from './http-date.ts';

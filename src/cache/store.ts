@@ -48,6 +48,16 @@ export type NoStoreReason =
 
 let nextAddress = 0x7f3a00000000;
 
+type EntryInit = ConstructorParameters<typeof CacheEntry>[0];
+
+/** What this cache stored or dropped by itself (nbthread: the other threads' copies do the same). */
+export interface CacheChanges {
+  stored(init: EntryInit): void;
+  dropped(key: string): void;
+  /** A hit made `e` the most recently used. */
+  touched(e: CacheEntry): void;
+}
+
 export class HttpCache {
   readonly settings: CacheSettings;
   readonly totalBlocks: number;
@@ -65,6 +75,8 @@ export class HttpCache {
   hits = 0;
   stored = 0;
   evicted = 0;
+  /** Told of what this thread's traffic stores and drops; null with one thread. */
+  changes: CacheChanges | null = null;
 
   constructor(settings: CacheSettings, clock: Clock) {
     this.settings = settings;
@@ -132,6 +144,7 @@ export class HttpCache {
     this.hits++;
     this.lru.delete(entry);
     this.lru.add(entry);
+    this.changes?.touched(entry);
     return { entry, notModified: notModified(requestHeaders, entry.etag, entry.lastModified) };
   }
 
@@ -143,7 +156,10 @@ export class HttpCache {
   beginStore(req: CacheRequest, status: number, reason: string, headers: readonly string[], contentLength: number): CacheWriter | NoStoreReason {
     if (req.method !== 'GET') {
       const m = req.method;
-      if (status >= 200 && status < 400 && m !== 'HEAD' && m !== 'OPTIONS' && m !== 'TRACE') this.invalidate(req.key);
+      if (status >= 200 && status < 400 && m !== 'HEAD' && m !== 'OPTIONS' && m !== 'TRACE') {
+        this.invalidate(req.key);
+        this.changes?.dropped(req.key);
+      }
       return 'not-get';
     }
     if (!req.http11) return 'http10';
@@ -214,6 +230,24 @@ export class HttpCache {
     return out;
   }
 
+  /** Another thread served this variant (nbthread): it is the most recently used here too, so every copy evicts alike. */
+  touchCopy(key: string, storedAt: number, secondary: SecondaryKey | null): void {
+    const list = this.byKey.get(key);
+    if (list === undefined) return;
+    for (const e of list) {
+      if (e.storedAt !== storedAt) continue;
+      if (secondary !== null && (e.secondary === null || e.secondary.encodings !== secondary.encodings || e.secondary.referer !== secondary.referer)) continue;
+      this.lru.delete(e);
+      this.lru.add(e);
+      return;
+    }
+  }
+
+  /** An entry another thread stored (nbthread): kept here too, so that either thread serves it. */
+  insertCopy(init: EntryInit): boolean {
+    return this.insert(new CacheEntry(init, this.nextEntryAddress()));
+  }
+
   /** Called by a finished writer. False when the entry could not be kept. */
   insert(e: CacheEntry): boolean {
     const now = this.nowSec();
@@ -260,8 +294,6 @@ export class HttpCache {
   }
 }
 
-type EntryInit = ConstructorParameters<typeof CacheEntry>[0];
-
 /**
  * Collects a response body while it streams to the client; the entry is
  * stored only once the whole body has arrived. Over max-object-size it gives
@@ -304,7 +336,10 @@ export class CacheWriter {
     this.release();
     const body = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks);
     const headers = withLength(this.init.headers, body.length);
-    return this.cache.insert(new CacheEntry({ ...this.init, headers, body }, this.cache.nextEntryAddress()));
+    const init = { ...this.init, headers, body };
+    if (!this.cache.insert(new CacheEntry(init, this.cache.nextEntryAddress()))) return false;
+    this.cache.changes?.stored(init);
+    return true;
   }
 
   abort(): void {

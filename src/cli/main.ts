@@ -3,9 +3,9 @@
 // child: the PID that was started is the one that serves and logs).
 
 import { spawn } from 'node:child_process';
-import { hostname } from 'node:os';
+import { availableParallelism, hostname } from 'node:os';
 import { formatDiagnostic, loadConfig, type Config, type Diagnostic } from '../config/index.ts';
-import { checkCluster, clusterCommands, clusterMetrics, startCluster, type Cluster } from '../../cluster/index.ts';
+import { checkCluster, clusterCommands, clusterHtml, clusterMetrics, startCluster, type Cluster } from '../../cluster/index.ts';
 import { createEventLogger } from '../events/index.ts';
 import {
   Reloader,
@@ -101,6 +101,10 @@ export async function main(argv: string[]): Promise<number> {
   }
   const events = createEventLogger({ debug: opts.debug, quiet: opts.quiet, nodeName: opts.localPeer });
   const engine = new Engine(config, routing, events);
+  // A stop signal while the engine, the cluster and the nbthread workers start is kept, and acted on once the handlers below are in.
+  const early: NodeJS.Signals[] = [];
+  const keepers = (['SIGINT', 'SIGTERM', 'SIGUSR1'] as const).map((sig) => [sig, () => void early.push(sig)] as const);
+  for (const [sig, keep] of keepers) process.on(sig, keep);
   try {
     await engine.start();
   } catch (err) {
@@ -121,14 +125,18 @@ export async function main(argv: string[]): Promise<number> {
   }
   engine.runtime.registry.add(...clusterCommands(cluster));
   engine.runtime.metricFamilies.push(clusterMetrics(cluster));
+  engine.runtime.htmlSections.push(clusterHtml(cluster));
   // nbthread > 1: more workers on the same listeners, bound before privileges are dropped.
-  const plan = planThreads(config.global.nbthread, replicatedTables(routing));
+  const defaultThreads = defaultNbthread(process.env.HAWSER_DEFAULT_NBTHREAD ?? DEFAULT_NBTHREAD);
+  const plan = planThreads(config.global.nbthread, replicatedTables(routing), defaultThreads);
   if (plan.warning !== null) events.warn({ event: 'nbthread-reduced', threads: plan.threads }, plan.warning);
   const nbthread = plan.threads;
+  // `show info` and the metrics report the threads that run.
+  config.global.nbthread = nbthread;
   let pool: WorkerPool | null = null;
   if (nbthread > 1) {
     try {
-      pool = await WorkerPool.start({ engine, nbthread, events, log: { debug: opts.debug, quiet: opts.quiet, nodeName: opts.localPeer } });
+      pool = await WorkerPool.start({ engine, nbthread, events, defaultThreads, log: { debug: opts.debug, quiet: opts.quiet, nodeName: opts.localPeer } });
     } catch (err) {
       const problems = err instanceof StartError ? err.problems : [(err as Error).message];
       for (const p of problems) process.stderr.write(`[ALERT]    (${process.pid}) : ${p}\n`);
@@ -235,6 +243,8 @@ export async function main(argv: string[]): Promise<number> {
     };
     process.on('SIGHUP', () => reload('SIGHUP'));
     process.on('SIGUSR2', () => reload('SIGUSR2'));
+    for (const [sig, keep] of keepers) process.off(sig, keep);
+    if (early.length > 0) queueMicrotask(() => stop(early[0] !== 'SIGINT', early[0]));
   });
   events.info({ event: 'ready', frontends: engine.frontends.size, backends: engine.backends.size }, 'Hawser ready');
   notifier?.send('READY=1', `STATUS=${readyStatus(summarize(engine))}`);
@@ -254,6 +264,19 @@ async function checkedConfig(opts: CliOptions): Promise<CheckedConfig> {
   const routing = config !== undefined ? compileRouting(config) : undefined;
   if (routing !== undefined) diagnostics.push(...routing.diagnostics);
   return { config, routing, diagnostics };
+}
+
+/**
+ * Threads without `nbthread`: 'cores' (os.availableParallelism(), as
+ * HAProxy) or a number. HAWSER_DEFAULT_NBTHREAD overrides it (to try the
+ * other default on a whole test suite).
+ */
+const DEFAULT_NBTHREAD = 'cores';
+
+function defaultNbthread(v: string): number {
+  if (v === 'cores') return availableParallelism();
+  const n = Number.parseInt(v, 10);
+  return Number.isInteger(n) && n >= 1 ? n : 1;
 }
 
 /** Stick tables a `peers` section replicates (they keep nbthread at 1, see src/threads/plan.ts). */

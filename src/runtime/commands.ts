@@ -5,6 +5,7 @@
 import type { RuntimeServer } from '../backend/index.ts';
 import type { RuntimeHost } from './host.ts';
 import type { CliView } from './show-sess.ts';
+import type { RemoteDetails } from './thread-sync.ts';
 import { addToFingerprint, emptyFingerprint, fingerprintDistance } from './word-fingerprint.ts';
 
 export type Level = 'user' | 'operator' | 'admin';
@@ -34,6 +35,8 @@ export interface CommandContext {
   quit: boolean;
   /** Set by `set timeout cli`: the session's new idle timeout. */
   cliTimeoutMs?: number;
+  /** nbthread > 1: the other workers' sessions and error captures (`show sess`, `show errors`). */
+  remote?: RemoteDetails;
 }
 
 export interface Command {

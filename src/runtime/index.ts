@@ -13,7 +13,8 @@ import { StatsSocketListener } from './socket.ts';
 import type { ThreadSync } from './thread-sync.ts';
 
 export type { RuntimeHost, StatProxy } from './host.ts';
-export type { ServiceRequest, ThreadSync } from './thread-sync.ts';
+export type { ServiceRequest, ThreadSync, RemoteDetails, ErrorCaptures } from './thread-sync.ts';
+export { NO_REMOTE_DETAILS } from './thread-sync.ts';
 export type { Command, CommandContext, Level, RuntimeState } from './commands.ts';
 export { CommandRegistry, levelAllows } from './commands.ts';
 export { answerLine, splitCommands } from './session.ts';
@@ -49,6 +50,8 @@ export class RuntimeApi {
    * the parts src/ does not know (the cluster's hawser_peers_*, hawser_vrrp_*).
    */
   readonly metricFamilies: Array<() => string> = [];
+  /** HTML sections of the stats page registered the same way (the cluster's table); each renders escaped HTML. */
+  readonly htmlSections: Array<() => string> = [];
   private readonly sockets = new Set<Socket>();
 
   constructor(host: RuntimeHost) {

@@ -4,13 +4,14 @@
 import { parseTime } from '../config/index.ts';
 import type { Command, CommandContext } from './commands.ts';
 import { statProxies } from './host.ts';
-import { showErrors } from './show-errors.ts';
+import { mergeErrors, showErrors } from './show-errors.ts';
 import { cliLine, parseSessionId, sessionDetail, sessionLine } from './show-sess.ts';
 import type { SessionView } from '../proxy/index.ts';
 
 function sessions(ctx: CommandContext): SessionView[] {
   const out: SessionView[] = [];
   for (const fe of ctx.host.frontends.values()) for (const s of fe.sessions) out.push(s.describe());
+  if (ctx.remote !== undefined) out.push(...ctx.remote.sessions);
   return out.sort((a, b) => a.id - b.id);
 }
 
@@ -55,7 +56,8 @@ export const sessionCommands: Command[] = [
         if (iid === 0) return 'No such proxy.\n';
         if (iid === -1) iid = undefined;
       }
-      return showErrors(ctx.host.counters.errors, proxies, { iid, requests: a[1] !== 'response', responses: a[1] !== 'request' }, ctx.now);
+      const store = ctx.remote === undefined ? ctx.host.counters.errors : mergeErrors(ctx.host.counters.errors, ctx.remote.errors);
+      return showErrors(store, proxies, { iid, requests: a[1] !== 'response', responses: a[1] !== 'request' }, ctx.now);
     },
   },
   {

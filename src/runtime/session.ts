@@ -72,6 +72,9 @@ export function answerLine(line: string, registry: CommandRegistry, ctx: Command
   return out;
 }
 
+/** Commands that list what every worker holds, not only counts (their answers wait for it). */
+const WANTS_DETAILS = /\bshow\s+(sess|errors)\b/;
+
 export class CliSession {
   private readonly socket: Socket;
   private readonly registry: CommandRegistry;
@@ -137,9 +140,10 @@ export class CliSession {
       while (!this.closed && ((nl = this.buf.indexOf('\n')) >= 0 || (ended && this.buf.length > 0))) {
         const line = nl >= 0 ? this.buf.slice(0, nl) : this.buf;
         this.buf = nl >= 0 ? this.buf.slice(nl + 1) : '';
-        await t.collect();
+        await t.collect(WANTS_DETAILS.test(line));
         if (this.closed) return;
         const ctx = this.context();
+        ctx.remote = t.details();
         const out = t.withRemote(() => answerLine(line, this.registry, ctx));
         await t.publish();
         if (!this.deliver(ctx, out)) return;

@@ -5,6 +5,7 @@
 // with non-printable characters escaped as HAProxy's dump_text_line does.
 
 import type { ErrorSnapshot, ErrorSnapshots } from '../proxy/index.ts';
+import type { ErrorCaptures } from './thread-sync.ts';
 import { SNAPSHOT_BYTES } from '../proxy/index.ts';
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -94,8 +95,28 @@ export interface ErrorFilter {
   responses: boolean;
 }
 
+/** What showErrors reads of the captures. */
+export type Captures = Pick<ErrorSnapshots, 'total' | 'requests' | 'responses'>;
+
+/** One process's captures out of every worker's (nbthread): totals add up, each proxy shows its newest. */
+export function mergeErrors(own: Captures, others: readonly ErrorCaptures[]): Captures {
+  const requests = new Map(own.requests);
+  const responses = new Map(own.responses);
+  let total = own.total;
+  const newest = (m: Map<string, ErrorSnapshot>, s: ErrorSnapshot): void => {
+    const cur = m.get(s.proxy);
+    if (cur === undefined || s.when > cur.when) m.set(s.proxy, s);
+  };
+  for (const o of others) {
+    total += o.total;
+    for (const s of o.requests) newest(requests, s);
+    for (const s of o.responses) newest(responses, s);
+  }
+  return { total, requests, responses };
+}
+
 /** `proxies` in configuration order with their stats ids, as `show stat` numbers them. */
-export function showErrors(store: ErrorSnapshots, proxies: ReadonlyArray<{ name: string; iid: number }>, filter: ErrorFilter, now: number): string {
+export function showErrors(store: Captures, proxies: ReadonlyArray<{ name: string; iid: number }>, filter: ErrorFilter, now: number): string {
   let out = `Total events captured on ${bracketDate(now)} : ${store.total}\n`;
   const iid = (name: string | null): number => (name === null ? -1 : (proxies.find((p) => p.name === name)?.iid ?? -1));
   const wanted = (p: { name: string; iid: number }, s: ErrorSnapshot): boolean =>

@@ -217,7 +217,7 @@ function serverRow(p: StatProxy, be: RuntimeBackend, s: RuntimeServer, view: Sta
   const row: Row = {
     pxname: p.name,
     svname: s.name,
-    qcur: be.queue.countFor(s),
+    qcur: be.queuedFor(s),
     qmax: 0,
     scur: s.active,
     smax: s.maxActive,
@@ -333,7 +333,7 @@ function backendRow(p: StatProxy, be: RuntimeBackend, view: StatView): Row {
   const row: Row = {
     pxname: p.name,
     svname: 'BACKEND',
-    qcur: be.queue.length,
+    qcur: be.queued,
     qmax: be.queue.max,
     scur: be.active,
     smax: be.maxActive,

@@ -5,6 +5,23 @@
 // single-worker path is exactly what it was.
 
 import type { HttpReply } from '../rules/index.ts';
+import type { ErrorSnapshot, SessionView } from '../proxy/index.ts';
+
+/** One worker's `show errors` captures. */
+export interface ErrorCaptures {
+  readonly total: number;
+  readonly requests: readonly ErrorSnapshot[];
+  readonly responses: readonly ErrorSnapshot[];
+}
+
+/** What the other workers hold of `show sess` and `show errors`, as of the last collect that asked for it. */
+export interface RemoteDetails {
+  /** Their sessions, numbered apart from the main thread's. */
+  readonly sessions: readonly SessionView[];
+  readonly errors: readonly ErrorCaptures[];
+}
+
+export const NO_REMOTE_DETAILS: RemoteDetails = { sessions: [], errors: [] };
 
 /** A request for a local service (stats page, metrics), as a worker hands it to the main thread. */
 export interface ServiceRequest {
@@ -20,8 +37,10 @@ export interface ServiceRequest {
 }
 
 export interface ThreadSync {
-  /** Fold the other workers' counters in (before an answer is computed). */
-  collect(): Promise<void>;
+  /** Fold the other workers' counters in (before an answer is computed); `details`: their sessions and error captures too. */
+  collect(details?: boolean): Promise<void>;
+  /** The other workers' sessions and error captures, as of the last collect(true). */
+  details(): RemoteDetails;
   /** Run `read` synchronously with the other workers' gauges (current sessions...) added. */
   withRemote<T>(read: () => T): T;
   /** Hand state changes (server admin state, weight, health, maxconn) to the other workers; resolves once applied. */

@@ -2,9 +2,9 @@
 // extra worker keeps what it last reported and sends the difference; the
 // main thread adds differences into its own frontends, backends and
 // servers, so totals, `clear counters` and reloads behave as in one
-// process. Gauges (current and max sessions) are not added for good: the
-// main thread's own values drive its maxconn and leastconn decisions, so
-// the others' are added only while an answer is rendered (withGauges).
+// process. Current sessions are one shared count already (shared-cells.ts);
+// the highest count each worker saw is folded in (the highest of all)
+// only while an answer is rendered (withGauges).
 
 import type { RuntimeBackend } from '../backend/index.ts';
 import type { ProcessCounters, RuntimeFrontend } from '../proxy/index.ts';
@@ -90,32 +90,29 @@ export function addTotals(dst: CounterSource, delta: Totals): void {
 }
 
 /**
- * Runs `read` with `gauges` (the other workers' sums) added to the main
- * thread's objects, and takes them off again before anything else runs:
- * `read` must be synchronous.
+ * Runs `read` with the main thread's max sessions raised to the highest
+ * any worker saw (`gauges`), and puts them back before anything else
+ * runs: `read` must be synchronous. Current sessions are shared counts,
+ * the same in every thread: nothing is added to them.
  */
 export function withGauges<T>(dst: CounterSource, gauges: Gauges, read: () => T): T {
-  const touched: Array<[Numeric, number, number]> = [];
+  const touched: Array<[Numeric, number]> = [];
   each(dst, (key, o) => {
     const g = gauges[key];
-    if (g === undefined) return;
     const n = o as Numeric;
-    n.active += g[0];
-    n.maxActive += g[1];
-    touched.push([n, g[0], g[1]]);
+    if (g === undefined || g[1] <= n.maxActive) return;
+    touched.push([n, n.maxActive]);
+    n.maxActive = g[1];
   });
   try {
     return read();
   } finally {
-    for (const [n, active, max] of touched) {
-      n.active -= active;
-      // `clear counters` may have reset the max meanwhile.
-      n.maxActive = Math.max(n.maxActive - max, n.active);
-    }
+    // `clear counters` may have reset the max meanwhile: never above what it was.
+    for (const [n, own] of touched) n.maxActive = Math.min(n.maxActive, own);
   }
 }
 
-/** Sums per-worker gauges. */
+/** Combines per-worker gauges: current sessions as reported, max sessions the highest. */
 export function sumGauges(all: Iterable<Gauges>): Gauges {
   const out: Gauges = {};
   for (const g of all) {
@@ -123,8 +120,8 @@ export function sumGauges(all: Iterable<Gauges>): Gauges {
       const cur = out[key];
       if (cur === undefined) out[key] = [g[key][0], g[key][1]];
       else {
-        cur[0] += g[key][0];
-        cur[1] += g[key][1];
+        cur[0] = Math.max(cur[0], g[key][0]);
+        cur[1] = Math.max(cur[1], g[key][1]);
       }
     }
   }

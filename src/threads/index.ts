@@ -6,3 +6,4 @@ export { applyState, stateSnapshot, stateKey, type ServerState, type StateSnapsh
 export { sharedBindsOnly } from './worker-binds.ts';
 export { planThreads, type ThreadPlan } from './plan.ts';
 export { StickShare, fullBatch, threadNode, type StickBatch } from './stick-sync.ts';
+export { CellAllocator, attachCells, type CellLayout, type Wakes } from './shared-cells.ts';

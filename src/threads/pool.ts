@@ -8,15 +8,26 @@
 // command, the stats page or the metrics, so every view is the sum.
 //
 // Stick tables are shared too (stick-sync.ts): every thread keeps a copy
-// and sends its writes, through the main thread, to the others.
+// and sends its writes, through the main thread, to the others. Live
+// counts (maxconn), queues and the pick order live in shared memory
+// (shared-cells.ts); threads wake each other and copy cache changes over a
+// BroadcastChannel (wake-channel.ts, thread-notes.ts); `show sess` and
+// `show errors` gather every worker's (details.ts).
 //
 // Why threads and not processes: one PID for systemd, the pidfile and
 // signals; one stdout; no file descriptors to pass. Each worker thread has
 // its own V8 isolate and event loop, so JavaScript runs on N cores.
 //
 // Trade-offs (see also the closing note of issue 7):
-// - caches, `show sess`/`show errors`, server and frontend maxconn, global
-//   maxconn and queues are per worker: a limit of N applies in each worker;
+// - each thread holds a copy of every cache (memory × threads), and a
+//   restarted worker starts with an empty one; `show cache` counts the
+//   main thread's lookups and hits;
+// - a worker that dies with sessions in progress leaves them counted in
+//   the shared cells (its slots are lost until the next reload builds new
+//   objects);
+// - roundrobin's order is one thread's while servers have room; a server
+//   full in one thread's replay but not another's, or a weight change
+//   applied a few ms apart, can shift it by a pick;
 // - stick tables are a fraction of a millisecond late in the other
 //   threads; tables replicated by `peers` keep nbthread at 1 (plan.ts);
 // - a worker's counters since the last pull are lost if that worker dies
@@ -29,12 +40,17 @@ import { Worker } from 'node:worker_threads';
 import type { Config } from '../config/index.ts';
 import type { EventLogger } from '../events/index.ts';
 import { StartError, type Engine } from '../proxy/index.ts';
-import type { ServiceRequest, ThreadSync } from '../runtime/index.ts';
+import { NO_REMOTE_DETAILS, type RemoteDetails, type ServiceRequest, type ThreadSync } from '../runtime/index.ts';
 import { addTotals, sumGauges, withGauges, type Gauges } from './counter-sync.ts';
 import type { FromWorker, ToWorker, WorkerStart } from './messages.ts';
 import { stateKey, stateSnapshot } from './server-sync.ts';
 import { planThreads } from './plan.ts';
 import { StickShare, fullBatch, type StickBatch } from './stick-sync.ts';
+import { CellAllocator, attachCells, type CellLayout } from './shared-cells.ts';
+import { applyNote, shareCaches, shareTlsSessions } from './thread-notes.ts';
+import { ticketKeyRing } from '../tls/index.ts';
+import { WakeChannel } from './wake-channel.ts';
+import { mergeDetails } from './details.ts';
 
 const WORKER_URL = new URL('./worker.ts', import.meta.url);
 /** A worker that takes longer than this to answer is left out of the answer (never waited on forever). */
@@ -50,6 +66,8 @@ export interface PoolOptions {
   readonly nbthread: number;
   readonly events: EventLogger;
   readonly log: WorkerStart['log'];
+  /** Threads without `nbthread` (the cores), for reloads. */
+  readonly defaultThreads: number;
 }
 
 type Answer = Extract<FromWorker, { id: number }>;
@@ -102,16 +120,27 @@ export class WorkerPool implements ThreadSync {
   private readonly workers: Array<WorkerHandle | null>;
   private readonly gauges = new Map<number, Gauges>();
   private remote: Gauges = {};
+  private remoteDetails: RemoteDetails = NO_REMOTE_DETAILS;
   private lastState = '';
   private readonly poll: NodeJS.Timeout;
   private stopping = false;
   /** The main thread's side of the stick tables: its writes go to every worker, a worker's to the others. */
   private readonly sticks: StickShare;
+  /** Live counts, queues and pick order shared by every thread. */
+  private readonly cells: CellAllocator;
+  private readonly channel = `hawser-threads-${process.pid}-${Math.random().toString(36).slice(2)}`;
+  private readonly wakes: WakeChannel;
+  /** The cells of the configuration in force (a restarted worker binds to these). */
+  private layout: CellLayout;
 
   private constructor(opts: PoolOptions) {
     this.opts = opts;
     this.sticks = new StickShare((batch) => this.passOn(batch, null));
     this.sticks.attach(opts.engine.stickTables());
+    this.cells = new CellAllocator(Math.max(1, opts.nbthread));
+    this.wakes = new WakeChannel(this.channel, 0, (n) => applyNote(opts.engine, n));
+    this.layout = this.shareCells();
+    shareTlsSessions(this.wakes);
     this.workers = new Array<WorkerHandle | null>(Math.max(0, opts.nbthread - 1)).fill(null);
     this.poll = setInterval(() => void this.publishIfChanged(), STATE_POLL_MS);
     this.poll.unref();
@@ -130,10 +159,22 @@ export class WorkerPool implements ThreadSync {
     return pool;
   }
 
+  /** Binds the main thread's objects to their cells (new ones get new cells); returns the layout the workers take. */
+  private shareCells(): CellLayout {
+    const { engine } = this.opts;
+    const layout = this.cells.layout(engine);
+    attachCells(engine, this.cells.cells, layout, 0, this.cells.threads, this.wakes);
+    shareCaches(engine, this.wakes);
+    // A health check's verdict reaches the other threads at once, not at the next poll.
+    for (const be of engine.backends.values()) be.onServersChanged = this.stateChanged;
+    return layout;
+  }
+
   private spawn(index: number): Promise<void> {
     const { engine, events } = this.opts;
     const state = stateSnapshot(engine);
-    const h = new WorkerHandle(index, { hawserThread: index, config: engine.config, state, log: this.opts.log });
+    const shared = { buffer: this.cells.buffer, threads: this.cells.threads, channel: this.channel };
+    const h = new WorkerHandle(index, { hawserThread: index, config: engine.config, state, log: this.opts.log, shared, layout: this.layout, ticketKeys: ticketKeyRing() });
     this.workers[index - 1] = h;
     return new Promise<void>((resolve, reject) => {
       let started = false;
@@ -210,14 +251,21 @@ export class WorkerPool implements ThreadSync {
     h.worker.postMessage({ t: 'served', id, reply } satisfies ToWorker);
   }
 
-  async collect(): Promise<void> {
-    const answers = await Promise.all(this.live().map(async (h) => ({ h, a: await h.ask({ t: 'collect' }) })));
+  async collect(details = false): Promise<void> {
+    const answers = await Promise.all(this.live().map(async (h) => ({ h, a: await h.ask({ t: 'collect', details }) })));
+    const got: RemoteDetails[] = [];
     for (const { h, a } of answers) {
       if (a === null || a.t !== 'counters') continue;
       addTotals(this.opts.engine, a.report.delta);
       this.gauges.set(h.index, a.report.gauges);
+      if (a.details !== null) got.push(a.details);
     }
     this.remote = sumGauges(this.gauges.values());
+    this.remoteDetails = details ? mergeDetails(got) : NO_REMOTE_DETAILS;
+  }
+
+  details(): RemoteDetails {
+    return this.remoteDetails;
   }
 
   withRemote<T>(read: () => T): T {
@@ -229,6 +277,16 @@ export class WorkerPool implements ThreadSync {
     this.lastState = stateKey(snap);
     await Promise.all(this.live().map((h) => h.ask({ t: 'state', state: snap })));
   }
+
+  private publishSoon = false;
+  private readonly stateChanged = (): void => {
+    if (this.publishSoon) return;
+    this.publishSoon = true;
+    setImmediate(() => {
+      this.publishSoon = false;
+      void this.publishIfChanged();
+    });
+  };
 
   private async publishIfChanged(): Promise<void> {
     if (this.stopping) return;
@@ -245,16 +303,21 @@ export class WorkerPool implements ThreadSync {
   async reload(config: Config, replicatedTables: number): Promise<void> {
     const { events } = this.opts;
     if (this.stopping) return;
-    const plan = planThreads(config.global.nbthread, replicatedTables);
+    // At once: the main thread's new objects count with the others' from their first session.
+    this.layout = this.shareCells();
+    const plan = planThreads(config.global.nbthread, replicatedTables, this.opts.defaultThreads);
     if (plan.threads === 1) {
       events.warn({ event: 'nbthread-reduced', threads: 1 }, `${plan.warning ?? 'nbthread 1'}: the other threads finish their sessions and stop`);
       this.opts.engine.runtime.threads = null;
+      config.global.nbthread = 1;
       await this.stop(true, config.global.hardStopAfter ?? 0);
       return;
     }
     if (plan.threads !== this.workers.length + 1) {
       events.warn({ event: 'nbthread-unchanged', threads: this.workers.length + 1 }, `nbthread ${plan.threads}: takes effect at the next start, ${this.workers.length + 1} threads serve meanwhile`);
     }
+    // `show info` and the metrics report the threads that run.
+    config.global.nbthread = this.workers.length + 1;
     this.sticks.attach(this.opts.engine.stickTables());
     for (const p of await this.reloadWorkers(config)) events.error({ event: 'thread-reload-failed', error: p }, p);
   }
@@ -262,7 +325,7 @@ export class WorkerPool implements ThreadSync {
   private async reloadWorkers(config: Config): Promise<string[]> {
     const state = stateSnapshot(this.opts.engine);
     this.lastState = stateKey(state);
-    const answers = await Promise.all(this.live().map((h) => h.ask({ t: 'reload', config, state }, START_TIMEOUT_MS)));
+    const answers = await Promise.all(this.live().map((h) => h.ask({ t: 'reload', config, state, layout: this.layout, ticketKeys: ticketKeyRing() }, START_TIMEOUT_MS)));
     const problems: string[] = [];
     answers.forEach((a, i) => {
       if (a === null) problems.push(`thread ${i + 1}: no answer to reload`);
@@ -282,5 +345,7 @@ export class WorkerPool implements ThreadSync {
         await h.worker.terminate();
       }),
     );
+    this.wakes.close();
+    shareTlsSessions(null);
   }
 }

@@ -10,12 +10,17 @@ import type { Config } from '../config/index.ts';
 import { createEventLogger } from '../events/index.ts';
 import { Engine, StartError, compileRouting } from '../proxy/index.ts';
 import type { HttpReply } from '../rules/index.ts';
-import type { ServiceRequest, ThreadSync } from '../runtime/index.ts';
+import { NO_REMOTE_DETAILS, type ServiceRequest, type ThreadSync } from '../runtime/index.ts';
 import { CounterReporter } from './counter-sync.ts';
 import type { FromWorker, ToWorker, WorkerStart } from './messages.ts';
 import { applyState } from './server-sync.ts';
 import { sharedBindsOnly } from './worker-binds.ts';
 import { StickShare, threadNode } from './stick-sync.ts';
+import { attachCells } from './shared-cells.ts';
+import { applyNote, shareCaches, shareTlsSessions } from './thread-notes.ts';
+import { adoptTicketKeys } from '../tls/index.ts';
+import { WakeChannel } from './wake-channel.ts';
+import { threadDetails } from './details.ts';
 
 const FORWARD_TIMEOUT_MS = 5000;
 
@@ -32,9 +37,15 @@ function ownCopy(c: Config): Config {
   return sharedBindsOnly(c);
 }
 
+adoptTicketKeys(start.ticketKeys);
 const config = ownCopy(start.config);
 const engine = new Engine(config, compileRouting(config), events, { serveOnly: true });
 applyState(engine, start.state);
+const cells = new Int32Array(start.shared.buffer);
+const wakes = new WakeChannel(start.shared.channel, start.hawserThread, (n) => applyNote(engine, n));
+attachCells(engine, cells, start.layout, start.hawserThread, start.shared.threads, wakes);
+shareCaches(engine, wakes);
+shareTlsSessions(wakes);
 const sticks = new StickShare((batch) => post({ t: 'stick', batch }));
 sticks.attach(engine.stickTables());
 const reporter = new CounterReporter();
@@ -44,6 +55,7 @@ const waiting = new Map<number, (r: HttpReply | null) => void>();
 let nextId = 1;
 const sync: ThreadSync = {
   collect: () => Promise.resolve(),
+  details: () => NO_REMOTE_DETAILS,
   withRemote: (read) => read(),
   publish: () => Promise.resolve(),
   forward: (frontend: string, req: ServiceRequest) =>
@@ -65,17 +77,20 @@ engine.runtime.threads = sync;
 port.on('message', (m: ToWorker) => {
   switch (m.t) {
     case 'collect':
-      post({ t: 'counters', id: m.id, report: reporter.report(engine) });
+      post({ t: 'counters', id: m.id, report: reporter.report(engine), details: m.details ? threadDetails(engine, start.hawserThread) : null });
       return;
     case 'state':
       applyState(engine, m.state);
       post({ t: 'done', id: m.id, problems: [] });
       return;
     case 'reload': {
+      adoptTicketKeys(m.ticketKeys);
       const next = ownCopy(m.config);
       const routing = compileRouting(next);
       engine.reload(next, routing).then(
         () => {
+          attachCells(engine, cells, m.layout, start.hawserThread, start.shared.threads, wakes);
+          shareCaches(engine, wakes);
           sticks.attach(engine.stickTables());
           applyState(engine, m.state);
           post({ t: 'done', id: m.id, problems: [] });
@@ -88,6 +103,7 @@ port.on('message', (m: ToWorker) => {
       engine.stop(m.graceful, m.hardStopAfter).finally(() => {
         // The last sessions' table writes (conn_cur going down) reach the others before we go.
         sticks.flush();
+        wakes.close();
         post({ t: 'done', id: m.id, problems: [] });
         port.close();
       });

@@ -3,7 +3,7 @@
 // logs read (client-facts), and `show ssl cert`. The pure parts (PEM
 // splitting, crt-list, SNI selection, the session cache) are exported for
 // their tests.
-export { loadTlsMaterial, readCertFile, cipherString, NO_TLS, TlsCode } from './material.ts';
+export { loadTlsMaterial, readCertFile, cipherString, NO_TLS, TlsCode, ticketKeyRing, adoptTicketKeys } from './material.ts';
 export type { BindTlsPlan, CertFile, ServerTlsPlan, TlsEntry, TlsMaterial } from './material.ts';
 export { TlsTerminator } from './terminator.ts';
 export { serverTlsOptions, rememberServerSession } from './server-side.ts';
@@ -12,5 +12,6 @@ export { Certificate, asn1Time, parseDn, sanEntries } from './certificate.ts';
 export { splitPem, type PemBlocks } from './pem.ts';
 export { parseCrtList, type CrtListEntry } from './crt-list.ts';
 export { SniTable, chooseEntry, type KeyKind, type SniCandidates } from './sni-table.ts';
-export { SessionCache } from './session-cache.ts';
+export { SessionCache, shareSessions, adoptSession } from './session-cache.ts';
+export { sessionProtocolVersion, TLS13_VERSION } from './session-version.ts';
 export { showCertList, showCertDetail, CERT_NOT_FOUND } from './show-cert.ts';

@@ -132,6 +132,16 @@ const RESERVED_EXTENSIONS = ['.key', '.issuer', '.ocsp', '.sctl'];
  */
 const ticketKeys = new Map<string, Buffer>();
 
+/** The ticket keys made so far, by bind (nbthread: the main thread's, which every thread adopts). */
+export function ticketKeyRing(): ReadonlyMap<string, Buffer> {
+  return ticketKeys;
+}
+
+/** nbthread workers: encrypt tickets with the main thread's keys, so a ticket from one thread resumes in any. */
+export function adoptTicketKeys(ring: ReadonlyMap<string, Uint8Array>): void {
+  for (const [label, k] of ring) ticketKeys.set(label, Buffer.from(k.buffer, k.byteOffset, k.byteLength));
+}
+
 class Loader {
   readonly diagnostics: Diagnostic[] = [];
   readonly files = new Map<string, CertFile>();

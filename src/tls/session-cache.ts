@@ -44,3 +44,33 @@ export class SessionCache {
     return e.data;
   }
 }
+
+/**
+ * nbthread: each thread's caches by bind, and where the sessions this
+ * thread stores are sent, so that a client resumes its session whichever
+ * thread its next connection lands on (HAProxy's cache is one shared
+ * memory area). A reload's new cache for a bind replaces the old one.
+ */
+const byBind = new Map<string, SessionCache>();
+let sink: ((bind: string, id: Buffer, data: Buffer) => void) | null = null;
+
+/** Sessions stored by this thread's cache of `bind` go to `send` (null: one thread). */
+export function shareSessions(send: ((bind: string, id: Buffer, data: Buffer) => void) | null): void {
+  sink = send;
+}
+
+/** This thread's cache of `bind` from now on. */
+export function registerSessionCache(bind: string, cache: SessionCache): void {
+  byBind.set(bind, cache);
+}
+
+/** A session this thread stored: kept, and passed to the other threads. */
+export function storeSession(bind: string, cache: SessionCache, id: Buffer, data: Buffer, now: number): void {
+  cache.set(id, data, now);
+  sink?.(bind, id, data);
+}
+
+/** A session another thread stored. */
+export function adoptSession(bind: string, id: Buffer, data: Buffer, now: number): void {
+  byBind.get(bind)?.set(id, data, now);
+}

@@ -11,7 +11,8 @@ import type { Socket } from 'node:net';
 import { TLSSocket, type SecureContext } from 'node:tls';
 import { ClientTls, verifyCode } from './client-facts.ts';
 import type { BindTlsPlan } from './material.ts';
-import { SessionCache } from './session-cache.ts';
+import { SessionCache, registerSessionCache, storeSession } from './session-cache.ts';
+import { sessionProtocolVersion, TLS13_VERSION } from './session-version.ts';
 import { chooseEntry, type SniCandidates } from './sni-table.ts';
 import { helloKeyTypes, parseClientHello } from '../acl/index.ts';
 
@@ -44,7 +45,11 @@ export class TlsTerminator {
   private readonly chosen = new WeakMap<TLSSocket, number>();
   /** What each socket's ClientHello allows, when it was read first (mixed key types). */
   private readonly keyTypes = new WeakMap<TLSSocket, KeyTypes>();
-  private readonly sniCallback: SniCallback;
+  /**
+   * Absent with one certificate and no strict-sni: the default context is
+   * then the only answer, and each handshake saves a call into JavaScript.
+   */
+  private readonly sniCallback: SniCallback | undefined;
   private readonly alpnCallback: AlpnCallback | undefined;
 
   constructor(plan: BindTlsPlan) {
@@ -53,8 +58,10 @@ export class TlsTerminator {
     if (this.cache !== null) {
       const cache = this.cache;
       const em = new EventEmitter();
+      registerSessionCache(plan.label, cache);
       em.on('newSession', (id: Buffer, data: Buffer, done: () => void) => {
-        cache.set(id, data, Date.now());
+        // TLS 1.3 hands over two sessions per handshake that no session ID can resume: not kept, not shared.
+        if (sessionProtocolVersion(data) !== TLS13_VERSION) storeSession(plan.label, cache, id, data, Date.now());
         done();
       });
       em.on('resumeSession', (id: Buffer, done: (err: Error | null, data: Buffer | null) => void) => {
@@ -70,7 +77,7 @@ export class TlsTerminator {
     // node:tls calls these as methods of the socket being handshaken. It
     // installs one certificate from the context it is given, so ECDSA or
     // RSA is decided here, from the ClientHello read beforehand.
-    this.sniCallback = function (this: TLSSocket, servername, cb) {
+    const sniCallback: SniCallback = function (this: TLSSocket, servername, cb) {
       const i = chooseEntry(plan.sni.lookup(servername, candidates), keyTypes.get(this) ?? null);
       if (i < 0) {
         if (plan.strictSni) cb(new Error('no certificate for this server name (strict-sni)'));
@@ -80,6 +87,7 @@ export class TlsTerminator {
       chosen.set(this, i);
       cb(null, plan.entries[i]!.context);
     };
+    this.sniCallback = plan.entries.length > 1 || plan.strictSni ? sniCallback : undefined;
     // With TLS 1.3 OpenSSL selects ALPN before the SNI callback (node's
     // certificate callback) has run, so the entry is looked up again here
     // from the server name rather than read from `chosen`.

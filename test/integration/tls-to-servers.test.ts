@@ -42,6 +42,8 @@ test('server ssl: verify, verifyhost, sni EXPR, alpn, client certificate, resump
   const port = await freePort();
   const h = await startHawser(t, `global
     log stdout format raw local0
+    # Sessions to servers are kept per thread (as HAProxy keeps them): one thread, so the second request resumes the first's.
+    nbthread 1
 ${HTTP_DEFAULTS}    log global
     option http-server-close
     # A refused handshake is a connection failure: no retries, to keep the test short.

@@ -68,23 +68,24 @@ test('a worker reports what changed since its last report, and the main thread a
   t.is(main.frontends.get('www')!.cumRequests, 1);
 });
 
-test('gauges are added while an answer is rendered and taken off after', async (t) => {
+test('max sessions show the highest any worker saw while an answer is rendered; current sessions are not added (they are shared)', async (t) => {
   const main = await engine();
   const worker = await engine();
   worker.frontends.get('www')!.active = 4;
   worker.frontends.get('www')!.maxActive = 6;
+  const other = await engine();
+  other.frontends.get('www')!.maxActive = 3;
   const mfe = main.frontends.get('www')!;
   mfe.active = 1;
   mfe.maxActive = 2;
-  const gauges = sumGauges([new CounterReporter().report(worker).gauges, new CounterReporter().report(worker).gauges]);
+  const gauges = sumGauges([new CounterReporter().report(worker).gauges, new CounterReporter().report(other).gauges]);
   const seen = withGauges(main, gauges, () => [mfe.active, mfe.maxActive]);
-  t.deepEqual(seen, [9, 14]);
-  t.is(mfe.active, 1);
+  t.deepEqual(seen, [1, 6]);
   t.is(mfe.maxActive, 2);
   t.throws(() => withGauges(main, gauges, () => {
     throw new Error('render failed');
   }));
-  t.is(mfe.active, 1, 'taken off even when rendering throws');
+  t.is(mfe.maxActive, 2, 'put back even when rendering throws');
 });
 
 test('server states follow the main thread: admin, weight, health; the balancer sees it', async (t) => {
@@ -115,6 +116,10 @@ test('workers open only the TCP binds SO_REUSEPORT can share', async (t) => {
 test('nbthread: tables replicated by peers keep one thread; otherwise as asked', (t) => {
   t.deepEqual(planThreads(undefined, 0), { threads: 1, warning: null });
   t.deepEqual(planThreads(4, 0), { threads: 4, warning: null });
+  // Without nbthread: the cores; a default is not a request, so peers' tables reduce it silently.
+  t.deepEqual(planThreads(undefined, 0, 2), { threads: 2, warning: null });
+  t.deepEqual(planThreads(undefined, 1, 2), { threads: 1, warning: null });
+  t.deepEqual(planThreads(3, 0, 2), { threads: 3, warning: null });
   const p = planThreads(2, 1);
   t.is(p.threads, 1);
   t.regex(p.warning ?? '', /replicated by peers/);
