@@ -2,9 +2,10 @@
 # The Debian packages the tests drive as real references and real servers.
 # Installs what is missing when run as root; otherwise names what to install.
 # chromium, tmux, hatop and prometheus-haproxy-exporter are the operator's
-# tools the stats page and runtime API are tested with.
+# tools the stats page and runtime API are tested with; nghttp2-client
+# (h2load) is the HTTP/2 load of the bench.
 set -eu
-PACKAGES="haproxy wrk socat curl openssl redis-server mariadb-server postgresql iproute2 procps keepalived iputils-arping systemd python3 chromium tmux hatop prometheus-haproxy-exporter"
+PACKAGES="haproxy wrk nghttp2-client socat curl openssl redis-server mariadb-server postgresql iproute2 procps keepalived iputils-arping systemd python3 chromium tmux hatop prometheus-haproxy-exporter"
 missing=""
 for p in $PACKAGES; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"

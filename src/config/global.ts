@@ -124,6 +124,11 @@ export function parseGlobalLine(d: Directive, st: GlobalState): void {
       g.tune.maxhdr = v;
       return;
     }
+    case 'tune.h2.max-concurrent-streams': {
+      const v = d.int(1, kw, 0, 2147483647);
+      if (v !== undefined && d.noMoreThan(1, kw)) g.tune.h2MaxConcurrentStreams = v;
+      return;
+    }
     case 'spread-checks': {
       const v = d.int(1, kw, 0, 50);
       if (v !== undefined && d.noMoreThan(1, kw)) g.spreadChecks = v;

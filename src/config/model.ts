@@ -577,6 +577,8 @@ export interface GlobalSection {
     bufsize?: number;
     maxhdr?: number;
     httpMaxhdr?: number;
+    /** `tune.h2.max-concurrent-streams` (SETTINGS_MAX_CONCURRENT_STREAMS; default 100, 0 = no limit). */
+    h2MaxConcurrentStreams?: number;
   };
   /** `set-var`, `presetenv`, `setenv`, `unsetenv`, `resetenv` are applied while parsing. */
   logSendHostname?: string;

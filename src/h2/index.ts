@@ -1,6 +1,6 @@
 // HTTP/2 on the client side: node:http2 sessions whose streams feed the
 // HTTP/1.1 pipeline (gateway), with the pure translations of request heads
 // and responses between the two.
-export { H2Gateway, H2_PREFACE, type StreamTarget } from './gateway.ts';
+export { H2Gateway, H2_PREFACE, type H2Options, type StreamTarget } from './gateway.ts';
 export { requestHead, type RequestHead } from './request-head.ts';
 export { ResponseReader, type ResponseSink } from './response-reader.ts';

@@ -33,12 +33,17 @@ export function requestHead(h: IncomingHttpHeaders, hasBody: boolean, wsKey = ''
   const tunnel = method === 'CONNECT' && typeof protocol === 'string' && protocol !== '';
   const path = method === 'CONNECT' && !tunnel ? authority : h[':path'];
   if (typeof method !== 'string' || typeof path !== 'string' || path === '') return 'missing :method or :path';
-  let out = tunnel ? `GET ${path} HTTP/1.1\r\nconnection: upgrade\r\nupgrade: ${protocol}\r\n` : `${method} ${path} HTTP/1.1\r\n`;
+  let out = `${tunnel ? 'GET' : method} ${path} HTTP/1.1\r\n`;
+  // Host right after the request line when only :authority names it (as a client's own Host would be placed).
+  if (h.host === undefined) {
+    if (typeof authority !== 'string' || authority === '') return 'missing :authority and host';
+    out += `host: ${authority}\r\n`;
+  }
+  if (tunnel) out += `connection: upgrade\r\nupgrade: ${protocol}\r\n`;
   if (tunnel && protocol.toLowerCase() === 'websocket') out += `sec-websocket-key: ${wsKey}\r\n`;
-  let host = false;
   let length = false;
   let cookie = '';
-  for (const name of Object.keys(h)) {
+  for (const name in h) {
     if (name.charCodeAt(0) === 0x3a /* : */ || CONNECTION_FIELDS.has(name) || (tunnel && name === 'sec-websocket-key')) continue;
     const v = h[name];
     if (v === undefined) continue;
@@ -46,14 +51,9 @@ export function requestHead(h: IncomingHttpHeaders, hasBody: boolean, wsKey = ''
       cookie = Array.isArray(v) ? v.join('; ') : v;
       continue;
     }
-    if (name === 'host') host = true;
     if (name === 'content-length') length = true;
     if (Array.isArray(v)) for (const x of v) out += `${name}: ${x}\r\n`;
     else out += `${name}: ${v}\r\n`;
-  }
-  if (!host) {
-    if (typeof authority !== 'string' || authority === '') return 'missing :authority and host';
-    out = out.replace('\r\n', `\r\nhost: ${authority}\r\n`);
   }
   if (cookie !== '') out += `cookie: ${cookie}\r\n`;
   const chunked = hasBody && !length && !tunnel;

@@ -36,7 +36,8 @@ export class ResponseReader implements ChunkSink {
   private state = S_HEAD;
   private pending: Buffer | null = null;
   private remaining = 0;
-  private readonly chunks = new ChunkedScanner();
+  /** Made for a chunked response only. */
+  private chunks: ChunkedScanner | null = null;
   /** The request was an extended CONNECT. */
   private readonly tunnel: boolean;
 
@@ -83,7 +84,10 @@ export class ResponseReader implements ChunkSink {
         }
         const noBody = this.head || h.status === 204 || h.status === 304;
         if (noBody) this.state = S_DONE;
-        else if (h.chunked) this.state = S_CHUNKED;
+        else if (h.chunked) {
+          this.state = S_CHUNKED;
+          this.chunks ??= new ChunkedScanner();
+        }
         else if (h.contentLength >= 0) {
           this.remaining = h.contentLength;
           this.state = this.remaining === 0 ? S_DONE : S_LENGTH;
@@ -101,8 +105,8 @@ export class ResponseReader implements ChunkSink {
         continue;
       }
       if (this.state === S_CHUNKED) {
-        const r = this.chunks.scan(buf, 0, buf.length, this);
-        if (r === -2) return this.fail(this.chunks.error || 'invalid chunked body');
+        const r = this.chunks!.scan(buf, 0, buf.length, this);
+        if (r === -2) return this.fail(this.chunks!.error || 'invalid chunked body');
         if (r === -1) return;
         buf = buf.subarray(r);
         this.finish();

@@ -6,6 +6,7 @@
 
 import type { Socket } from 'node:net';
 import type { ClientTls } from '../tls/index.ts';
+import type { StickCounters } from '../stick/index.ts';
 import { parseProxyHeader, V1_MAX, V2_MAX, type ProxyHeader } from './proxy-protocol.ts';
 
 export interface ClientConn {
@@ -19,6 +20,8 @@ export interface ClientConn {
   readonly proxy: ProxyHeader | null;
   /** One HTTP/2 stream of the connection (logs say HTTP/2.0, as HAProxy's do). */
   readonly http2?: boolean;
+  /** What the HTTP/2 connection's tcp-request connection/session rules tracked, seen by each of its streams. */
+  readonly sc?: StickCounters | null;
 }
 
 /** "::ffff:127.0.0.1" -> "127.0.0.1", as HAProxy logs v4 clients on dual-stack binds. */

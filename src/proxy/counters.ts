@@ -2,16 +2,21 @@
 // held unread by frontends until a slot frees (HAProxy's actconn), and the
 // snapshots of refused messages (`show errors`).
 
+import { LiveCount } from '../backend/index.ts';
 import { ErrorSnapshots, type CaptureInput } from './error-snapshots.ts';
 
 export class ProcessCounters {
-  /** Current client connections, all frontends (HAProxy's actconn / CurrConns). */
-  active = 0;
+  /** Current client connections, all frontends (HAProxy's actconn / CurrConns; every thread's under nbthread). */
+  readonly live = new LiveCount();
   maxActive = 0;
   cumConns = 0;
   cumRequests = 0;
-  /** Connections accepted but waiting for a slot. */
+  /** Connections accepted but waiting for a slot, in this thread. */
   held = 0;
+  /** The same, in every thread (nbthread): a slot freed here may be for another thread's. */
+  readonly heldAll = new LiveCount();
+  /** nbthread: tells the other threads a slot freed while they hold connections. */
+  freed: () => void = () => {};
   /** Global maxconn; 0 = unlimited. */
   maxconn: number;
   readonly startedAt = Date.now();
@@ -28,8 +33,22 @@ export class ProcessCounters {
     this.maxconn = maxconn;
   }
 
+  get active(): number {
+    return this.live.value;
+  }
+
+  set active(v: number) {
+    this.live.value = v;
+  }
+
   get full(): boolean {
     return this.maxconn > 0 && this.active >= this.maxconn;
+  }
+
+  /** A connection starts (1) or stops (-1) waiting for a slot. */
+  hold(d: 1 | -1): void {
+    this.held += d;
+    this.heldAll.add(d);
   }
 
   addAdmitter(a: { admitHeld(): boolean }): void {
@@ -54,14 +73,21 @@ export class ProcessCounters {
     this.onInvalid('invalid-response', `${backend}/${server}`, detail);
   }
 
+  /** A session started on the slot its frontend reserved (it counted `active` then). */
   sessionStarted(): void {
-    this.active++;
     this.cumConns++;
-    if (this.active > this.maxActive) this.maxActive = this.active;
+    const n = this.live.value;
+    if (n > this.maxActive) this.maxActive = n;
   }
 
   sessionEnded(): void {
-    this.active--;
+    this.live.add(-1);
+    this.admitHeld();
+    if (this.heldAll.value > this.held) this.freed();
+  }
+
+  /** Held connections of this thread get the free slots, frontend by frontend. */
+  admitHeld(): void {
     if (this.held === 0) return;
     for (const a of this.admitters) {
       if (this.full) return;

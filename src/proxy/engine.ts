@@ -158,6 +158,7 @@ export class Engine {
       if (log !== null) g.accessLogs.push(log);
       const fe = new RuntimeFrontend(f, g.backends, this.counters, log, routing.frontends.get(f.name) ?? NO_RULES);
       fe.caches = g.caches;
+      fe.h2MaxStreams = config.global.tune.h2MaxConcurrentStreams ?? 100;
       g.frontends.set(f.name, fe);
       for (const b of f.binds) g.listeners.push({ frontend: fe, listener: new Listener(b, fe, routing.tls.tls.binds.get(b) ?? null) });
     }
@@ -184,6 +185,11 @@ export class Engine {
   /** The stick tables in force, by name (the peers part replicates those whose def.peers is set). */
   stickTables(): ReadonlyMap<string, StickTable> {
     return this.tables;
+  }
+
+  /** The `cache` sections in force, by name (nbthread keeps every thread's copy alike). */
+  httpCaches(): ReadonlyMap<string, HttpCache> {
+    return this.caches;
   }
 
   /** Resolve server names, bind every listener, start health checks. */

@@ -4,14 +4,14 @@
 
 import type { Socket } from 'node:net';
 import type { Frontend as FrontendConfig } from '../config/index.ts';
-import type { RuntimeBackend } from '../backend/index.ts';
+import { LiveCount, type RuntimeBackend } from '../backend/index.ts';
 import type { ProcessCounters } from './counters.ts';
 import type { AccessLog, LogCounters } from './access-log.ts';
 import type { SampleContext } from '../acl/index.ts';
 import { HttpSession } from './http-session.ts';
 import type { ProxyRules } from './routing.ts';
 import { TcpSession } from './tcp-session.ts';
-import { socketConn, type ClientConn } from './client-conn.ts';
+import type { ClientConn } from './client-conn.ts';
 import type { SessionView } from './session-samples.ts';
 import type { RuntimeApi } from '../runtime/index.ts';
 import { LocalServices } from '../stats/index.ts';
@@ -65,7 +65,8 @@ export class RuntimeFrontend implements LogCounters {
   readonly accessLog: AccessLog | null;
   maxconn: number;
   // counters (HAProxy's stats names)
-  active = 0;
+  /** Current connections (every thread's under nbthread). */
+  readonly live = new LiveCount();
   maxActive = 0;
   cumConns = 0;
   cumRequests = 0;
@@ -87,6 +88,10 @@ export class RuntimeFrontend implements LogCounters {
   stopping = false;
   /** HTTP/2 client connections, made on the first one. */
   private h2: H2Gateway<ClientConn> | null = null;
+  /** The sessions that are HTTP/2 streams (their connection is what counts against maxconn). */
+  private readonly streams = new Set<Session>();
+  /** `tune.h2.max-concurrent-streams` (set by the engine). */
+  h2MaxStreams = 100;
   /** The stats page and the `use-service` services answered here. */
   readonly services: LocalServices;
   /** The process's `cache` sections by name (set by the engine), for cache-use / cache-store. */
@@ -159,17 +164,33 @@ export class RuntimeFrontend implements LogCounters {
     return this.active;
   }
 
+  get active(): number {
+    return this.live.value;
+  }
+
+  set active(v: number) {
+    this.live.value = v;
+  }
+
+  /** A slot in this frontend and in the process (maxconn, global maxconn), each checked and taken in one step across threads. */
+  private reserve(): boolean {
+    if (!this.live.tryTake(this.maxconn)) return false;
+    if (this.counters.live.tryTake(this.counters.maxconn)) return true;
+    this.live.add(-1);
+    return false;
+  }
+
   /** A connection arrived on one of our listeners. */
   accept(socket: Socket, conn: ClientConn | null = null): void {
     if (this.stopping) {
       socket.destroy();
       return;
     }
-    if ((this.maxconn > 0 && this.active >= this.maxconn) || this.counters.full) {
+    if (!this.reserve()) {
       socket.pause();
       this.held.push(socket);
       if (conn !== null) this.heldConns.set(socket, conn);
-      this.counters.held++;
+      this.counters.hold(1);
       return;
     }
     this.start(socket, conn);
@@ -187,52 +208,75 @@ export class RuntimeFrontend implements LogCounters {
     this.accessLog?.connectionError(socket, this.name, bind, why);
   }
 
+  /** Starts a session on a slot reserve() took. */
   private start(socket: Socket, conn: ClientConn | null): void {
-    // HTTP/2 negotiated by ALPN: the connection is node:http2's, each stream a session of ours.
-    if (this.mode === 'http' && (socket as Socket & { alpnProtocol?: string | false }).alpnProtocol === 'h2') {
-      this.upgradeToH2(socket, conn);
+    this.cumConns++;
+    const n = this.live.value;
+    if (n > this.maxActive) this.maxActive = n;
+    this.counters.sessionStarted();
+    if (this.mode === 'tcp') {
+      this.sessions.add(new TcpSession(this, socket, conn));
       return;
     }
-    this.begin(socket, conn);
-  }
-
-  private begin(socket: Socket, conn: ClientConn | null): void {
-    this.active++;
-    this.cumConns++;
-    if (this.active > this.maxActive) this.maxActive = this.active;
-    this.counters.sessionStarted();
-    const s = this.mode === 'http' ? new HttpSession(this, socket, conn) : new TcpSession(this, socket, conn);
+    const s = new HttpSession(this, socket, conn);
     this.sessions.add(s);
+    // HTTP/2 negotiated by ALPN: the session runs the connection-level rules, then hands the connection over.
+    if ((socket as Socket & { alpnProtocol?: string | false }).alpnProtocol === 'h2') s.serveAsH2();
   }
 
-  /** Serves `socket` as HTTP/2 (ALPN h2, or an h2c preface seen by the HTTP session). */
-  upgradeToH2(socket: Socket, conn: ClientConn | null): void {
-    this.h2 ??= new H2Gateway<ClientConn>(this, this.timeouts.client);
-    this.h2.attach(socket, { ...(conn ?? socketConn(socket, null)), http2: true });
+  /**
+   * Serves `socket` as HTTP/2 (ALPN h2, or an h2c preface seen by `s`): the
+   * connection keeps the slot `s` had (maxconn, `scur` and `stot` count
+   * connections, as HAProxy's do) until node:http2 closes it.
+   */
+  handOverToH2(s: Session, socket: Socket, conn: ClientConn): void {
+    this.sessions.delete(s);
+    this.h2 ??= new H2Gateway<ClientConn>(this, {
+      idleMs: this.timeouts.httpRequest,
+      keepAliveMs: this.timeouts.httpKeepAlive,
+      maxStreams: this.h2MaxStreams,
+    });
+    this.h2.attach(socket, { ...conn, http2: true });
   }
 
-  /** One HTTP/2 stream: a session like any connection's, counted as one. */
-  startStream(socket: Socket, conn: ClientConn): void {
+  /** One HTTP/2 stream: a session of its own (rules, logs, `show sess`), not a connection. */
+  startStream(socket: Socket, conn: ClientConn, first: boolean): void {
     if (this.stopping) {
       socket.destroy();
       return;
     }
-    this.begin(socket, conn);
+    const s = new HttpSession(this, socket, conn);
+    if (!first) s.continuesConnection();
+    this.sessions.add(s);
+    this.streams.add(s);
+  }
+
+  /** An HTTP/2 connection closed: its slot is free, and what its rules tracked is released. */
+  connectionEnded(conn: ClientConn): void {
+    conn.sc?.endSession();
+    this.live.add(-1);
+    this.counters.sessionEnded();
   }
 
   /** A session ended: its slot goes to the oldest held connection, here or elsewhere. */
   sessionEnded(s: Session): void {
     this.sessions.delete(s);
-    this.active--;
+    // A stream's connection holds the slot.
+    if (this.streams.delete(s)) return;
+    this.live.add(-1);
     this.counters.sessionEnded();
   }
 
   /** Start held connections while there is room; true if one was started. */
   admitHeld(): boolean {
-    while (this.held.length > 0 && (this.maxconn === 0 || this.active < this.maxconn) && !this.counters.full) {
+    while (this.held.length > 0 && this.reserve()) {
       const socket = this.held.shift()!;
-      this.counters.held--;
-      if (socket.destroyed) continue;
+      this.counters.hold(-1);
+      if (socket.destroyed) {
+        this.live.add(-1);
+        this.counters.live.add(-1);
+        continue;
+      }
       socket.resume();
       const conn = this.heldConns.get(socket) ?? null;
       this.heldConns.delete(socket);
@@ -251,13 +295,19 @@ export class RuntimeFrontend implements LogCounters {
     this.stopping = true;
     this.h2?.drain();
     for (const s of [...this.sessions]) s.softStop();
-    for (const h of this.held.splice(0)) h.destroy();
+    for (const h of this.held.splice(0)) {
+      this.counters.hold(-1);
+      h.destroy();
+    }
   }
 
   /** Close every session now (hard stop). */
   abortAll(): void {
     this.h2?.closeAll();
     for (const s of [...this.sessions]) s.abort();
-    for (const h of this.held.splice(0)) h.destroy();
+    for (const h of this.held.splice(0)) {
+      this.counters.hold(-1);
+      h.destroy();
+    }
   }
 }

@@ -115,6 +115,8 @@ export class HttpSession extends SessionSamples implements ServerConnOwner, Pick
   private clientPaused = false;
   private clientEnded = false;
   private requests = 0;
+  /** An HTTP/2 stream that is not its connection's first. */
+  private laterStream = false;
   /** The local service the request waits for (P_LOCAL). */
   private service = '';
   /** tcp-request content rules being run, their timer, and whether they must decide now. */
@@ -144,7 +146,10 @@ export class HttpSession extends SessionSamples implements ServerConnOwner, Pick
     // tcp-request connection and session rules, before anything is read; a
     // refused connection is closed at once and not logged.
     const r = fe.rules;
-    if (r.tcpConnection.length + r.tcpSession.length > 0) {
+    if (conn !== null && conn.http2 === true) {
+      // An HTTP/2 stream: its connection ran those rules once; what they tracked is seen here too.
+      if (conn.sc != null) this.trackCounters().borrow(conn.sc);
+    } else if (r.tcpConnection.length + r.tcpSession.length > 0) {
       const conn = runTcpRules(r.tcpConnection, this, false) === TCP_REJECT;
       if (conn || runTcpRules(r.tcpSession, this, false) === TCP_REJECT) {
         if (conn) fe.deniedConn++;
@@ -357,7 +362,7 @@ export class HttpSession extends SessionSamples implements ServerConnOwner, Pick
    * it is handed, with what was read, to the frontend's HTTP/2 gateway,
    * and this session leaves without a trace (HAProxy upgrades the same way).
    */
-  private handOverToH2(buf: Buffer): void {
+  private handOverToH2(buf: Buffer | null): void {
     const c = this.client;
     c.pause();
     c.removeListener('data', this.onClientData);
@@ -368,11 +373,22 @@ export class HttpSession extends SessionSamples implements ServerConnOwner, Pick
     c.setTimeout(0);
     this.pending = null;
     this.phase = P_CLOSED;
-    c.unshift(buf);
-    this.sc?.endSession();
-    this.fe.sessionEnded(this);
+    if (buf !== null) c.unshift(buf);
+    // The connection keeps its slot (maxconn counts connections) and what its rules tracked.
+    const sc = this.sc;
+    this.sc = null;
     const t = this.txn;
-    this.fe.upgradeToH2(c, { src: t.clientAddr, srcPort: t.clientPort, dst: t.frontendAddr, dstPort: t.frontendPort, tls: t.tls, proxy: null });
+    this.fe.handOverToH2(this, c, { src: t.clientAddr, srcPort: t.clientPort, dst: t.frontendAddr, dstPort: t.frontendPort, tls: t.tls, proxy: null, sc });
+  }
+
+  /** An HTTP/2 stream after its connection's first: its request is not the session's first (HAProxy's view for http-reuse). */
+  continuesConnection(): void {
+    this.laterStream = true;
+  }
+
+  /** ALPN chose h2: once the connection-level rules accepted it, the connection is HTTP/2's. */
+  serveAsH2(): void {
+    if (this.phase === P_IDLE && this.requests === 0) this.handOverToH2(null);
   }
 
   private readonly onHeadTimeout = (): void => {
@@ -521,8 +537,8 @@ export class HttpSession extends SessionSamples implements ServerConnOwner, Pick
     const reuse = this.fe.http.reuse;
     if (reuse !== 'never' && !this.fe.http.serverClose && !this.fe.http.httpClose) {
       // `http-reuse safe`: the first request of a session opens its own connection;
-      // later ones may take any idle connection to that server.
-      const c = reuse === 'always' || this.requests > 1 ? takeIdle(s) : null;
+      // later ones (and HTTP/2 streams after the connection's first) may take any idle connection to that server.
+      const c = reuse === 'always' || this.requests > 1 || this.laterStream ? takeIdle(s) : null;
       if (c !== null) {
         c.adopt(this, be.timeouts.server);
         c.sink = this.client;
@@ -837,7 +853,9 @@ export class HttpSession extends SessionSamples implements ServerConnOwner, Pick
         this.abortExchange(0, 'SD');
         return;
       case P_TUNNEL:
-        this.client.end();
+        // A reset server aborts the tunnel (an HTTP/2 stream gets RST_STREAM); a closed one ends it.
+        if (err !== null) this.closeAll('SD');
+        else this.client.end();
         return;
       default:
         return;

@@ -47,6 +47,8 @@ export class StickCounters {
   readonly refs: (TableRef | null)[] = [null, null, null];
   readonly entries: (StickEntry | null)[] = [null, null, null];
   readonly perRequest: boolean[] = [false, false, false];
+  /** Slots lent by the connection's counters (an HTTP/2 stream's view of them): never released here. */
+  private readonly borrowed: boolean[] = [false, false, false];
   /** Slots in use. */
   count = 0;
 
@@ -120,6 +122,21 @@ export class StickCounters {
     if (n > 0) this.each(DT_BYTES_OUT_CNT, DT_BYTES_OUT_RATE, n);
   }
 
+  /**
+   * An HTTP/2 stream sees the slots its connection tracked (HAProxy's
+   * session-level stkctr): requests are counted on them, but they stay
+   * the connection's, tracked and released once.
+   */
+  borrow(conn: StickCounters): void {
+    for (let n = 0; n < MAX_TRACKERS; n++) {
+      if (conn.entries[n] === null || this.entries[n] !== null) continue;
+      this.refs[n] = conn.refs[n]!;
+      this.entries[n] = conn.entries[n]!;
+      this.borrowed[n] = true;
+      this.count++;
+    }
+  }
+
   /** The request ends: slots tracked for it are released. */
   endRequest(): void {
     for (let n = 0; n < MAX_TRACKERS; n++) if (this.perRequest[n] && this.entries[n] !== null) this.release(n);
@@ -133,8 +150,11 @@ export class StickCounters {
   private release(n: number): void {
     const ref = this.refs[n]!;
     const e = this.entries[n]!;
-    bump(ref, e, DT_CONN_CUR, -1);
-    ref.table?.release(e);
+    if (this.borrowed[n]) this.borrowed[n] = false;
+    else {
+      bump(ref, e, DT_CONN_CUR, -1);
+      ref.table?.release(e);
+    }
     this.refs[n] = null;
     this.entries[n] = null;
     this.perRequest[n] = false;

@@ -5,38 +5,18 @@
 
 import test from 'ava';
 import { execFile } from 'node:child_process';
-import { connect, type ClientHttp2Session, type IncomingHttpHeaders } from 'node:http2';
+import { connect } from 'node:http2';
 import { promisify } from 'node:util';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { echoServers } from '../support/backends.ts';
 import { CertFactory } from '../support/certs.ts';
+import { adminSocketPath, frontendSessions, until } from '../support/admin-socket.ts';
 import { HTTP_DEFAULTS } from '../support/configs.ts';
+import { h2Request } from '../support/h2-client.ts';
 import { startHawser } from '../support/hawser-process.ts';
 import { freePorts } from '../support/ports.ts';
-import { socat } from '../support/socat.ts';
 
 const run = promisify(execFile);
-
-interface H2Reply {
-  headers: IncomingHttpHeaders;
-  body: string;
-}
-
-function h2Request(session: ClientHttp2Session, path: string, opts: { method?: string; body?: Buffer; headers?: Record<string, string> } = {}): Promise<H2Reply> {
-  return new Promise((resolve, reject) => {
-    const req = session.request({ ':method': opts.method ?? 'GET', ':path': path, ...opts.headers }, { endStream: opts.body === undefined });
-    let headers: IncomingHttpHeaders = {};
-    const chunks: Buffer[] = [];
-    req.on('response', (h) => (headers = h));
-    req.on('data', (d: Buffer) => chunks.push(d));
-    req.on('end', () => resolve({ headers, body: Buffer.concat(chunks).toString('utf8') }));
-    req.on('error', reject);
-    req.setTimeout(5000, () => req.close());
-    if (opts.body !== undefined) req.end(opts.body);
-  });
-}
 
 const RULES = `    option forwardfor
     http-request deny deny_status 403 if { path_beg /forbidden }
@@ -110,9 +90,7 @@ ${RULES.replace('API', String(api!.port)).replace('WEB', String(web!.port))}`);
 test('HTTP/2: a cancelled stream, a dropped connection and a stalled body leave no session behind', async (t) => {
   const [app] = await echoServers(t, ['app']);
   const [port] = await freePorts(1);
-  const dir = mkdtempSync(join(tmpdir(), 'hawser-h2-'));
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
-  const sock = join(dir, 'admin.sock');
+  const sock = adminSocketPath(t);
   await startHawser(t, `global
     stats socket ${sock} mode 600 level admin
 ${HTTP_DEFAULTS}frontend www
@@ -123,15 +101,7 @@ backend app
     server s1 127.0.0.1:${app!.port}
 `);
 
-  const sessions = async (): Promise<number> => (await socat(sock, 'show sess\n')).split('\n').filter((l) => l.includes(' fe=www ')).length;
-  const until = async (cond: () => Promise<boolean>, what: string): Promise<void> => {
-    const end = Date.now() + 3000;
-    while (Date.now() < end) {
-      if (await cond()) return;
-      await new Promise((r) => setTimeout(r, 30));
-    }
-    throw new Error(`not within 3 s: ${what}`);
-  };
+  const sessions = (): Promise<number> => frontendSessions(sock, 'www');
   const session = connect(`http://127.0.0.1:${port}`);
   session.on('error', () => {});
   t.teardown(() => session.destroy());
@@ -140,12 +110,12 @@ backend app
   const b = session.request({ ':path': '/slow/1500' });
   a.on('error', () => {});
   b.on('error', () => {});
-  await until(async () => (await sessions()) === 2, 'two streams, two sessions');
+  await until(async () => (await sessions()) === 2, 3000, 'two streams, two sessions');
   a.close(8 /* CANCEL */);
-  await until(async () => (await sessions()) === 1, 'the cancelled stream ends its session');
+  await until(async () => (await sessions()) === 1, 3000, 'the cancelled stream ends its session');
   // The connection itself goes: the other stream's session ends too.
   session.destroy();
-  await until(async () => (await sessions()) === 0, 'no session after the connection dropped');
+  await until(async () => (await sessions()) === 0, 3000, 'no session after the connection dropped');
   // A body that stops coming: `timeout client` ends the stream, and its session.
   const s2 = connect(`http://127.0.0.1:${port}`);
   s2.on('error', () => {});
@@ -157,5 +127,5 @@ backend app
   await new Promise((r) => stalled.on('close', r));
   const waited = Date.now() - t0;
   t.true(waited > 1500 && waited < 4000, `stream ended after ${waited} ms`);
-  await until(async () => (await sessions()) === 0, 'no session after the timeout');
+  await until(async () => (await sessions()) === 0, 3000, 'no session after the timeout');
 });

@@ -277,3 +277,12 @@ test('conditional blocks with an evaluator: nesting, elif, else, per HAProxy', (
     "HAWSER_CFG_SYNTAX t.cfg:7: non-terminated '.if' block",
   ]);
 });
+
+test('tune.h2.max-concurrent-streams: a count (0: no limit), refused when not one', (t) => {
+  t.is(parseClean('global\n  tune.h2.max-concurrent-streams 7\n').global.tune.h2MaxConcurrentStreams, 7);
+  t.is(parseClean('global\n  tune.h2.max-concurrent-streams 0\n').global.tune.h2MaxConcurrentStreams, 0);
+  t.is(parseClean('global\n  maxconn 10\n').global.tune.h2MaxConcurrentStreams, undefined);
+  const r = parse('global\n  tune.h2.max-concurrent-streams -1\n');
+  t.is(r.errors.length, 1);
+  t.regex(r.errors[0]!, /^HAWSER_CFG_BAD_VALUE t\.cfg:2: 'tune\.h2\.max-concurrent-streams'/);
+});

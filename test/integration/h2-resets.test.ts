@@ -1,0 +1,126 @@
+// Resets on either side of HTTP/2 streams leave nothing behind: streams the
+// client cancels (RST_STREAM) release their server connections, a server
+// that resets mid-response resets only its stream, a server reset before
+// the response is a 502 on that stream, a WebSocket over HTTP/2 whose server
+// resets ends alone, and a client connection dropped with streams in flight
+// releases them all. After each: no busy server socket, no session in
+// `show sess`, and `scur` / CurrConns back to 0; the connection's other
+// streams go on. Over h2c and over TLS (ALPN h2).
+
+import test from 'ava';
+import { connect, constants, type SecureClientSessionOptions } from 'node:http2';
+import type { Socket } from 'node:net';
+import { adminSocketPath, frontendSessions, until } from '../support/admin-socket.ts';
+import { tcpServer } from '../support/backends.ts';
+import { HTTP_DEFAULTS } from '../support/configs.ts';
+import { h2Request, h2TlsSite, h2WebSocket } from '../support/h2-client.ts';
+import { startHawser } from '../support/hawser-process.ts';
+import { freePort } from '../support/ports.ts';
+import { socat } from '../support/socat.ts';
+import { parseStat } from '../support/stat-csv.ts';
+import { wsEchoServer } from '../support/websocket.ts';
+
+for (const transport of ['h2c', 'tls'] as const) test(`HTTP/2 (${transport}): client and server resets, mid-stream and mid-tunnel, leak no socket and no session`, async (t) => {
+  // An HTTP/1.1 server that hangs, resets, or resets halfway through a body, by path.
+  const busy = new Set<Socket>();
+  const app = await tcpServer(t, (s) => {
+    let buf = '';
+    s.on('close', () => busy.delete(s));
+    // The proxy closed its side: answer the FIN, as any server does (the test server is half-open).
+    s.on('end', () => s.end());
+    s.on('data', (d: Buffer) => {
+      buf += d.toString('latin1');
+      let end: number;
+      while ((end = buf.indexOf('\r\n\r\n')) >= 0) {
+        const path = buf.slice(0, end).split(' ')[1] ?? '';
+        buf = buf.slice(end + 4);
+        if (path === '/hang') busy.add(s);
+        else if (path === '/reset') s.resetAndDestroy();
+        else if (path === '/partial') {
+          busy.add(s);
+          s.write('HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n' + 'x'.repeat(1000));
+          setTimeout(() => s.resetAndDestroy(), 50);
+        } else s.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok');
+      }
+    });
+  });
+  const ws = await wsEchoServer(t);
+  let tls = '';
+  let opts: SecureClientSessionOptions = {};
+  if (transport === 'tls') ({ bind: tls, client: opts } = h2TlsSite(t, 'h2'));
+  const port = await freePort();
+  const sock = adminSocketPath(t);
+  await startHawser(t, `global
+    stats socket ${sock} mode 600 level admin
+${HTTP_DEFAULTS}frontend www
+    bind 127.0.0.1:${port}${tls}
+    use_backend ws if { path /chat }
+    default_backend app
+backend app
+    server a1 127.0.0.1:${app.port}
+backend ws
+    server w1 127.0.0.1:${ws.port}
+`);
+  const sessions = (): Promise<number> => frontendSessions(sock, 'www');
+  const clean = async (what: string): Promise<void> => {
+    await until(() => busy.size === 0, 3000, `${what}: no busy server socket`);
+    await until(async () => (await sessions()) === 0, 3000, `${what}: no session`);
+  };
+  const session = connect(`${transport === 'tls' ? 'https' : 'http'}://127.0.0.1:${port}`, opts);
+  session.on('error', () => {});
+  t.teardown(() => session.destroy());
+
+  // 1. The client cancels streams waiting for their server.
+  const hung = Array.from({ length: 8 }, () => session.request({ ':path': '/hang' }));
+  for (const h of hung) h.on('error', () => {});
+  await until(() => busy.size === 8, 3000, 'eight requests at the server');
+  t.is(await sessions(), 8);
+  for (const h of hung) h.close(constants.NGHTTP2_CANCEL);
+  await clean('after RST_STREAM');
+  t.is((await h2Request(session, '/ok')).body, 'ok', 'the connection goes on');
+
+  // 2. The server resets halfway through the response: that stream is reset.
+  const partial = await Promise.all(Array.from({ length: 5 }, () => h2Request(session, '/partial')));
+  for (const p of partial) {
+    t.is(Number(p.headers[':status']), 200);
+    t.true(p.rstCode !== 0 && p.body.length < 100000, `stream reset after ${p.body.length} bytes (code ${p.rstCode})`);
+  }
+  await clean('after the server resets mid-response');
+
+  // 3. The server resets before answering: 502 on that stream.
+  const reset = await Promise.all(Array.from({ length: 3 }, () => h2Request(session, '/reset')));
+  t.deepEqual(reset.map((r) => Number(r.headers[':status'])), [502, 502, 502]);
+  await clean('after the server resets before answering');
+
+  // 4. WebSocket tunnels over the connection: the server resets one, the other goes on.
+  const w1 = await h2WebSocket(session);
+  const w2 = await h2WebSocket(session);
+  w1.send('1');
+  w2.send('2');
+  await until(() => w1.frames.length === 1 && w2.frames.length === 1, 3000, 'both tunnels echo');
+  w1.send('again');
+  await until(() => w1.frames.length === 2, 3000, 'w1 echoes a second time');
+  t.is(ws.sockets.size, 2);
+  const [first] = ws.sockets;
+  first!.resetAndDestroy();
+  const code = await Promise.race([w1.closed, w2.closed]);
+  t.not(code, 0, 'the stream of the reset tunnel is reset (RST_STREAM)');
+  const alive = w1.stream.closed ? w2 : w1;
+  const had = alive.frames.length;
+  alive.send('still');
+  await until(() => alive.frames.length === had + 1, 3000, 'the other tunnel still echoes');
+  await until(async () => (await sessions()) === 1, 3000, 'one tunnel session left');
+  alive.stream.close(constants.NGHTTP2_CANCEL);
+  await until(() => ws.sockets.size === 0, 3000, 'the tunnel server sockets closed');
+  await clean('after the tunnel resets');
+
+  // 5. The client connection drops with streams in flight.
+  const more = Array.from({ length: 6 }, () => session.request({ ':path': '/hang' }));
+  for (const h of more) h.on('error', () => {});
+  await until(() => busy.size === 6, 3000, 'six requests at the server');
+  session.destroy();
+  await clean('after the connection dropped');
+  const fe = parseStat(await socat(sock, 'show stat\n')).get('www/FRONTEND');
+  t.is(fe?.scur, '0', 'no current connection on the frontend');
+  t.regex(await socat(sock, 'show info\n'), /\nCurrConns: 0\n/);
+});
