@@ -42,6 +42,19 @@ frontend origin
 `;
 }
 
+/** The head of the mode http files that h2.ts and tls.ts give both proxies. */
+export const HTTP_PROXY_HEAD = `# The same file is given to haproxy 2.6 and to hawser.
+global
+    nbthread 1
+    maxconn 4096
+
+defaults
+    mode http
+    timeout connect 5s
+    timeout client 30s
+    timeout server 30s
+`;
+
 export function proxyConfig(ports: Ports): string {
   return `# The same file is given to haproxy 2.6 and to hawser.
 global

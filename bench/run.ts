@@ -5,7 +5,9 @@
 // Environment: BENCH_DURATION (wrk -d, default 10s), BENCH_WARMUP (wrk run
 // thrown away before each measured one, default 2s, 0 for none),
 // BENCH_SCENARIOS (comma list, default l7,l4small,l4big,stream; also l7big,
-// and nbthread: haproxy and hawser with nbthread 1 and 2, see threads.ts),
+// and nbthread: haproxy and hawser with nbthread 1 and 2, see threads.ts;
+// and h2: h2load over h2c and h2 over TLS, see h2.ts; and tls: TLS handshakes
+// and keep-alive requests over TLS, see tls.ts),
 // BENCH_STREAM_BYTES (bulk transfer size, default 1 GiB),
 // BENCH_HAWSER_NODE_ARGS (Node flags for hawser, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
 
@@ -21,6 +23,8 @@ import { describeLoad, scenarioTable, targetsTable } from './report.ts';
 import { SCENARIOS, runScenario, type ScenarioId, type ScenarioResult, type Settings } from './scenarios.ts';
 import { checkTargets } from './targets.ts';
 import { runThreads, threadsTable, type ThreadsResult } from './threads.ts';
+import { h2Table, runH2, type H2Result } from './h2.ts';
+import { runTls, tlsTable, type TlsResult } from './tls.ts';
 
 const RESULTS = resolve(import.meta.dirname, 'results', 'latest.json');
 const SOURCE = resolve(import.meta.dirname, 'stream-source.ts');
@@ -56,14 +60,18 @@ function wantedScenarios(): string[] {
 
 /** `nbthread` is not a path-by-path scenario: it runs apart (threads.ts). */
 const THREADS_SCENARIO = 'nbthread';
+/** `h2` neither: h2load instead of wrk, its own configuration (h2.ts). */
+const H2_SCENARIO = 'h2';
+/** `tls` neither: openssl s_time for handshakes, its own configuration (tls.ts). */
+const TLS_SCENARIO = 'tls';
 
 function selectedScenarios(): typeof SCENARIOS {
   const all = wantedScenarios();
-  const wanted = all.filter((w) => w !== THREADS_SCENARIO);
+  const wanted = all.filter((w) => w !== THREADS_SCENARIO && w !== H2_SCENARIO && w !== TLS_SCENARIO);
   if (all.length === 0) return SCENARIOS.filter((s) => s.byDefault);
   const known = SCENARIOS.map((s) => s.id as string);
   const unknown = wanted.filter((w) => !known.includes(w));
-  if (unknown.length) throw new Error(`bench: unknown scenario(s) ${unknown.join(', ')}; known: ${known.join(', ')}, ${THREADS_SCENARIO}`);
+  if (unknown.length) throw new Error(`bench: unknown scenario(s) ${unknown.join(', ')}; known: ${known.join(', ')}, ${THREADS_SCENARIO}, ${H2_SCENARIO}, ${TLS_SCENARIO}`);
   return SCENARIOS.filter((s) => wanted.includes(s.id));
 }
 
@@ -86,7 +94,7 @@ async function main(): Promise<void> {
   const load1 = Number(machine.loadAverage.split(' ')[0]);
   if (load1 > 1) log(`bench: warning, load average is ${machine.loadAverage}: other work may skew the figures`);
 
-  const [origin, source, l7, l7rules, l4, stream] = await freePorts(6);
+  const [origin, source, l7, l7rules, l4, stream, h2c, h2tls, tlsEcdsa, tlsRsa] = await freePorts(10);
   const ports: Ports = { origin, source, l7, l7rules, l4, stream };
   const dir = mkdtempSync(join(tmpdir(), 'hawser-bench-'));
   // 'exit' also runs on Ctrl-C (the cleanup handlers end with process.exit).
@@ -94,6 +102,8 @@ async function main(): Promise<void> {
   const started: Pinned[] = [];
   const results: Partial<Record<ScenarioId, ScenarioResult>> = {};
   let threads: ThreadsResult | null = null;
+  let h2: H2Result | null = null;
+  let tls: TlsResult | null = null;
   try {
     const bigBody = join(dir, 'body-64k');
     writeFileSync(bigBody, Buffer.alloc(BIG_BODY_BYTES, 'x'));
@@ -116,6 +126,14 @@ async function main(): Promise<void> {
       threads = await runThreads(ports, dir, settings, log);
       process.stdout.write(`\n${threadsTable(threads)}\n`);
     }
+    if (wantedScenarios().includes(H2_SCENARIO)) {
+      h2 = await runH2(ports, { h2c: h2c!, tls: h2tls! }, dir, settings, log);
+      process.stdout.write(`\n${h2Table(h2)}\n`);
+    }
+    if (wantedScenarios().includes(TLS_SCENARIO)) {
+      tls = await runTls(ports.origin, { ecdsa: tlsEcdsa!, rsa: tlsRsa! }, dir, settings, log);
+      process.stdout.write(`\n${tlsTable(tls)}\n`);
+    }
   } finally {
     for (const p of started) await stopPinned(p, 'SIGTERM');
   }
@@ -133,6 +151,8 @@ async function main(): Promise<void> {
     scenarios: scenarios.map((s) => ({ id: s.id, title: s.title, load: describeLoad(s, settings), results: results[s.id] })),
     targets: checks,
     nbthread: threads,
+    h2,
+    tls,
     proxyConfig: proxyConfig(ports),
   };
   writeFileSync(RESULTS, `${JSON.stringify(report, null, 2)}\n`);
