@@ -15,6 +15,7 @@ import { freePorts } from '../support/ports.ts';
 import { httpRequest, rawExchange } from '../support/http-client.ts';
 import { HTTP_DEFAULTS } from '../support/configs.ts';
 import { socat } from '../support/socat.ts';
+import { parseStat } from '../support/stat-csv.ts';
 
 interface Lab {
   hawser: HawserProcess;
@@ -40,20 +41,6 @@ async function lab(t: ExecutionContext, nbthread: number, backendExtra = ''): Pr
   const hawser = runHawser(t, ['-f', file]);
   await hawser.waitFor((_l, e) => e?.event === 'ready');
   return { hawser, file, web, sock, text };
-}
-
-/** `show stat` as rows keyed by "pxname/svname", each a map of column -> value. */
-function parseStat(csv: string): Map<string, Record<string, string>> {
-  const lines = csv.split('\n').filter((l) => l.length > 0);
-  const cols = lines[0].replace(/^# /, '').split(',');
-  const rows = new Map<string, Record<string, string>>();
-  for (const l of lines.slice(1)) {
-    const v = l.split(',');
-    const row: Record<string, string> = {};
-    cols.forEach((c, i) => (row[c] = v[i] ?? ''));
-    rows.set(`${row.pxname}/${row.svname}`, row);
-  }
-  return rows;
 }
 
 const REQUEST = 'GET /x HTTP/1.1\r\nHost: nbthread.test\r\nConnection: close\r\n\r\n';
