@@ -36,6 +36,7 @@
 //   over the port, never re-read): for a few ms they serve the old one;
 // - UNIX socket, fd@ and `noreuseport` binds are served by the main thread only.
 
+import { flushCompileCache } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type { Config } from '../config/index.ts';
 import type { EventLogger } from '../events/index.ts';
@@ -80,6 +81,8 @@ class WorkerHandle {
 
   constructor(index: number, start: WorkerStart) {
     this.index = index;
+    // What this thread compiled goes to disk first, so the worker loads the same sources from the cache.
+    flushCompileCache();
     this.worker = new Worker(WORKER_URL, { workerData: start });
   }
 
@@ -279,10 +282,13 @@ export class WorkerPool implements ThreadSync {
   }
 
   private publishSoon = false;
+  // A microtask, not setImmediate: the change (often just logged) reaches the workers before this
+  // thread goes back to the event loop, so a client that reacts to the log line finds it applied;
+  // changes made in one synchronous run still go out as one snapshot.
   private readonly stateChanged = (): void => {
     if (this.publishSoon) return;
     this.publishSoon = true;
-    setImmediate(() => {
+    queueMicrotask(() => {
       this.publishSoon = false;
       void this.publishIfChanged();
     });
