@@ -120,8 +120,23 @@ export class Browser {
     return page;
   }
 
-  close(): void {
-    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
+  /** Kills chromium's whole process group (its renderer and helper processes too); resolves once the browser is gone (at most 5 s). */
+  close(): Promise<void> {
+    const c = this.child;
+    if (c.exitCode !== null || c.signalCode !== null) return Promise.resolve();
+    const gone = new Promise<void>((res) => {
+      const bound = setTimeout(res, 5000);
+      c.once('exit', () => {
+        clearTimeout(bound);
+        res();
+      });
+    });
+    try {
+      process.kill(-c.pid!, 'SIGKILL');
+    } catch {
+      c.kill('SIGKILL');
+    }
+    return gone;
   }
 }
 
@@ -214,11 +229,12 @@ export async function launchChromium(t: ExecutionContext): Promise<Browser> {
   ];
   // Chromium refuses to run as root with its sandbox on (CI runs as root).
   if (process.getuid?.() === 0) args.unshift('--no-sandbox');
-  const child = spawn('chromium', args, { stdio: ['ignore', 'ignore', 'ignore', 'pipe', 'pipe'] });
+  // Its own process group: at teardown the helpers that still write into the profile die with it.
+  const child = spawn('chromium', args, { stdio: ['ignore', 'ignore', 'ignore', 'pipe', 'pipe'], detached: true });
   const browser = new Browser(child);
-  t.teardown(() => {
-    browser.close();
-    rmSync(profile, { recursive: true, force: true });
+  t.teardown(async () => {
+    await browser.close();
+    rmSync(profile, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
   });
   await new Promise<void>((res, rej) => {
     child.once('error', rej);
