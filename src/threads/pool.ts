@@ -81,7 +81,8 @@ class WorkerHandle {
 
   constructor(index: number, start: WorkerStart) {
     this.index = index;
-    // What this thread compiled goes to disk first, so the worker loads the same sources from the cache.
+    // With Node's compile cache on (NODE_COMPILE_CACHE; the test command sets it), what this thread
+    // compiled goes to disk first, so the worker loads the same sources from the cache. Else a no-op.
     flushCompileCache();
     this.worker = new Worker(WORKER_URL, { workerData: start });
   }
