@@ -243,8 +243,18 @@ export class HttpCache {
     }
   }
 
-  /** An entry another thread stored (nbthread): kept here too, so that either thread serves it. */
+  /**
+   * An entry another thread stored (nbthread): kept here too, so that either
+   * thread serves it. A copy that arrives late (a loaded thread reads its
+   * notes late) is dropped when it has expired meanwhile or when this copy
+   * already holds a newer store of the same variant: else it would replace
+   * that one, and this thread would serve an older response, expiring
+   * sooner, than the thread that stored the newer one.
+   */
   insertCopy(init: EntryInit): boolean {
+    if (init.expire <= this.nowSec()) return false;
+    const list = this.byKey.get(init.key);
+    if (list !== undefined) for (const old of list) if (old.storedAt > init.storedAt && sameVariant(old, init)) return false;
     return this.insert(new CacheEntry(init, this.nextEntryAddress()));
   }
 
@@ -253,13 +263,7 @@ export class HttpCache {
     const now = this.nowSec();
     const list = this.byKey.get(e.key);
     if (list !== undefined) {
-      for (const old of [...list]) {
-        const sameVariant =
-          e.signature === 0 ||
-          old.signature === 0 ||
-          (old.secondary!.encodings === e.secondary!.encodings && old.secondary!.referer === e.secondary!.referer);
-        if (sameVariant || old.expired(now)) this.remove(old);
-      }
+      for (const old of [...list]) if (sameVariant(old, e) || old.expired(now)) this.remove(old);
       const left = this.byKey.get(e.key);
       if (left !== undefined && left.length >= this.settings.maxSecondaryEntries) return false;
     }
@@ -353,6 +357,15 @@ export class CacheWriter {
     this.cache.hotBlocks -= this.reserved;
     this.reserved = 0;
   }
+}
+
+/** A store of `b` replaces `a` (without Vary, any entry of the key is the same variant). */
+function sameVariant(a: Pick<EntryInit, 'signature' | 'secondary'>, b: Pick<EntryInit, 'signature' | 'secondary'>): boolean {
+  return (
+    a.signature === 0 ||
+    b.signature === 0 ||
+    (a.secondary!.encodings === b.secondary!.encodings && a.secondary!.referer === b.secondary!.referer)
+  );
 }
 
 /** The fields kept with an entry: Age is recomputed when served, the body is stored decoded. */

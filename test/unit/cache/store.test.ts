@@ -165,3 +165,63 @@ test('show cache: HAProxy\'s lines, entries by hash, seconds to expiry', (t) => 
   // The Referer part is CRC32("r") = 0x6c09ff9d, little-endian as HAProxy writes it.
   t.deepEqual(rows.map((m) => m[2]).sort(), ['0000000000000000', '000000009dff096c']);
 });
+
+test('expiry counts whole seconds: max-age=1 stored late in a second is stale at the next one, as in HAProxy', (t) => {
+  // HAProxy: expire = now.tv_sec + max-age, fresh while expire > now.tv_sec.
+  const { cache, clock } = newCache();
+  clock.now = T0 + 999;
+  t.is(store(cache, '/late', ['Cache-Control', 'max-age=1']), 'stored');
+  t.truthy(lookup(cache, '/late'));
+  clock.now = T0 + 1000;
+  t.is(lookup(cache, '/late'), null, '1 ms later');
+  clock.now = T0;
+  t.is(store(cache, '/early', ['Cache-Control', 'max-age=2']), 'stored');
+  clock.now = T0 + 1999;
+  t.truthy(lookup(cache, '/early'));
+  clock.now = T0 + 2000;
+  t.is(lookup(cache, '/early'), null);
+});
+
+/** Two threads' copies of one cache: what each stores goes to the other, delivered when the test says. */
+function twoCopies() {
+  const a = newCache();
+  const b = newCache();
+  const toB: Array<Parameters<HttpCache['insertCopy']>[0]> = [];
+  const toA: Array<Parameters<HttpCache['insertCopy']>[0]> = [];
+  const changes = (out: typeof toB): NonNullable<HttpCache['changes']> => ({ stored: (e) => out.push(e), dropped: () => {}, touched: () => {} });
+  a.cache.changes = changes(toB);
+  b.cache.changes = changes(toA);
+  const tick = (ms: number): void => {
+    a.clock.now += ms;
+    b.clock.now += ms;
+  };
+  return { a: a.cache, b: b.cache, toA, toB, tick };
+}
+
+test('nbthread: a copy arriving after a newer store of the same response does not replace it', (t) => {
+  const { a, b, toA, toB, tick } = twoCopies();
+  const fields = ['Cache-Control', 'max-age=10'];
+  t.is(store(a, '/x', fields, 'from A'), 'stored');
+  tick(3000);
+  // B has not read A's note yet: a miss there, and B stores the response again.
+  t.is(lookup(b, '/x'), null);
+  t.is(store(b, '/x', fields, 'from B'), 'stored');
+  // The notes cross.
+  for (const e of toB.splice(0)) b.insertCopy(e);
+  for (const e of toA.splice(0)) a.insertCopy(e);
+  t.is(lookup(a, '/x')!.entry.body.toString(), 'from B');
+  t.is(lookup(b, '/x')!.entry.body.toString(), 'from B', 'the older copy did not replace the newer store');
+  tick(8000);
+  // 11 s after A's store, 8 s after B's: both threads still serve B's.
+  t.truthy(lookup(a, '/x'));
+  t.truthy(lookup(b, '/x'));
+});
+
+test('nbthread: a copy that expired on the way is not kept', (t) => {
+  const { a, b, toB, tick } = twoCopies();
+  t.is(store(a, '/y', ['Cache-Control', 'max-age=2']), 'stored');
+  tick(2000);
+  t.false(b.insertCopy(toB[0]!));
+  t.is(b.size, 0);
+  t.is(b.blocksInUse, 0);
+});
