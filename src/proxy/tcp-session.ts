@@ -236,7 +236,8 @@ export class TcpSession extends SessionSamples implements ServerConnOwner, PickI
     if (c !== this.conn) return;
     this.phase = P_PIPE;
     this.txn.connected(false);
-    this.txn.setServerSocket(c.socket);
+    // Only the access log prints the server's addresses: two system calls saved per connection without one.
+    if (this.fe.accessLog !== null) this.txn.setServerSocket(c.socket);
     // Stick store rules apply once the server is connected.
     if (this.be!.rules.stick !== null && this.server !== null) (this.stick ??= new StickState()).store(this.be!, this, this.server);
     const tunnel = this.fe.timeouts.tunnel || this.be!.timeouts.tunnel;
