@@ -14,6 +14,7 @@ import { loadCredentials, PeersNode, peersSettings, type PeersNodeOptions, type 
 import { formatDiagnostic, parseConfigText } from '../../src/config/index.ts';
 import type { EventLogger } from '../../src/events/index.ts';
 import { parseStore, StickTable, type KeyType, type TableDef } from '../../src/stick/index.ts';
+import { freePorts } from './ports.ts';
 
 // Short reconnects; a dead-peer timeout long enough for a loaded machine's stalls.
 export const FAST: Partial<PeersTiming> = { heartbeatMs: 100, deadMs: 3000, handshakeMs: 3000, minMs: 20, maxMs: 200 };
@@ -78,6 +79,18 @@ export async function peersNode(t: ExecutionContext, configText: string, name: s
   t.teardown(() => node.stop());
   if (o.start !== false) await node.start();
   return { node, events, tables: map };
+}
+
+/** Nodes a and b of one peers section, each replicating one default table, once both sessions are established. */
+export async function connectedPair(t: ExecutionContext): Promise<{ a: TestNode; b: TestNode; ta: StickTable; tb: StickTable }> {
+  const [pa, pb] = await freePorts(2);
+  const cfg = peersSection({ a: pa!, b: pb! });
+  const ta = table('a');
+  const tb = table('b');
+  const a = await peersNode(t, cfg, 'a', [ta]);
+  const b = await peersNode(t, cfg, 'b', [tb]);
+  await until(() => peerStatus(a, 'b').status === 'ESTA' && peerStatus(b, 'a').status === 'ESTA', 5000, 'sessions');
+  return { a, b, ta, tb };
 }
 
 /** Polls `cond` every 5 ms; fails after `ms`. */

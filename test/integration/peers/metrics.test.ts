@@ -6,18 +6,11 @@
 import test from 'ava';
 import { renderPeersMetrics } from '../../../cluster/peers/index.ts';
 import { parseExposition, sampleValue } from '../../support/exposition.ts';
-import { freePorts } from '../../support/ports.ts';
-import { peersNode, peersSection, peerStatus, table, until } from '../../support/peers.ts';
+import { connectedPair, peerStatus, until } from '../../support/peers.ts';
 
 test('hawser_peers_*: established sessions, updates pushed and received, lag, and a lost peer', async (t) => {
   t.is(renderPeersMetrics([]), '', 'no peers section, no family');
-  const [pa, pb] = await freePorts(2);
-  const cfg = peersSection({ a: pa!, b: pb! });
-  const ta = table('a');
-  const tb = table('b');
-  const a = await peersNode(t, cfg, 'a', [ta]);
-  const b = await peersNode(t, cfg, 'b', [tb]);
-  await until(() => peerStatus(a, 'b').status === 'ESTA' && peerStatus(b, 'a').status === 'ESTA', 5000, 'sessions');
+  const { a, b, ta, tb } = await connectedPair(t);
   const gpc0 = ta.data('gpc0')!;
   const written = 3 + Math.floor(Math.random() * 20);
   for (let i = 0; i < written; i++) ta.add(ta.getOrCreate(0x0a000001 + i)!, gpc0, 1);

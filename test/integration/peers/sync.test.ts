@@ -1,19 +1,13 @@
 import test from 'ava';
 import { keyFromText } from '../../../src/stick/index.ts';
 import { freePorts } from '../../support/ports.ts';
-import { peersNode, peersSection, peerStatus, table, until } from '../../support/peers.ts';
+import { connectedPair, peersNode, peersSection, peerStatus, table, until } from '../../support/peers.ts';
 
 
 const ip = (s: string): number => keyFromText('ip', 32, s) as number;
 
 test('an entry written on one node appears on the other, both ways, and shares add up', async (t) => {
-  const [pa, pb] = await freePorts(2);
-  const cfg = peersSection({ a: pa!, b: pb! });
-  const ta = table('a');
-  const tb = table('b');
-  const a = await peersNode(t, cfg, 'a', [ta]);
-  const b = await peersNode(t, cfg, 'b', [tb]);
-  await until(() => peerStatus(a, 'b').status === 'ESTA' && peerStatus(b, 'a').status === 'ESTA', 5000, 'sessions');
+  const { a, b, ta, tb } = await connectedPair(t);
   const rate = ta.data('http_req_rate')!;
   const ea = ta.getOrCreate(ip('10.0.0.1'))!;
   for (let i = 0; i < 7; i++) ta.add(ea, rate, 1);
