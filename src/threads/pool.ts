@@ -57,7 +57,10 @@ const WORKER_URL = new URL('./worker.ts', import.meta.url);
 /** A worker that takes longer than this to answer is left out of the answer (never waited on forever). */
 const ANSWER_TIMEOUT_MS = 2000;
 const START_TIMEOUT_MS = 30_000;
-/** How often the main thread looks for state changes made by its health checks. */
+/**
+ * How often the main thread compares the state it last sent with the live one: checks, DNS and
+ * the runtime API publish their changes at once; this catches any change that reached no hook.
+ */
 const STATE_POLL_MS = 100;
 const RESPAWN_DELAY_MS = 500;
 
