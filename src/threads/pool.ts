@@ -286,12 +286,14 @@ export class WorkerPool implements ThreadSync {
   }
 
   private publishSoon = false;
-  // A microtask, not setImmediate: the change (often just logged) reaches the workers before this
-  // thread goes back to the event loop, so a client that reacts to the log line finds it applied;
-  // changes made in one synchronous run still go out as one snapshot.
+  // The first change of a synchronous run goes out at once: callers log a change after making it,
+  // so the workers' port holds the new state before a client can react to the log line, and a
+  // worker reads its port before that client's request. What the same run changes afterwards
+  // (more servers, fields set after the hook) follows in one more snapshot, in a microtask.
   private readonly stateChanged = (): void => {
     if (this.publishSoon) return;
     this.publishSoon = true;
+    if (!this.stopping) void this.publish();
     queueMicrotask(() => {
       this.publishSoon = false;
       void this.publishIfChanged();
