@@ -204,9 +204,22 @@ test('show servers state and show backend: same columns and the same values for 
   const lb = b.split('\n');
   t.is(lb[0], la[0], 'format version');
   t.is(lb[1], la[1], 'header');
-  // srv_time_since_last_change (10th column) is a duration.
-  const stable = (l: string) => l.split(' ').filter((_w, i) => i !== 9).join(' ');
-  t.deepEqual(lb.slice(2).map(stable), la.slice(2).map(stable));
+  // srv_time_since_last_change (10th column) is a duration. A check running at the instant of
+  // HAProxy's dump sets CHK_ST_INPROGRESS (1) in srv_check_state (14th column) and resets
+  // srv_check_result (12th) until it ends; Hawser does not mark running checks (as check_status
+  // in show stat above), so for such a line the bit is cleared and the result is not compared.
+  const running = (l: string) => (Number(l.split(' ')[13]) & 1) === 1;
+  const stable = (l: string, skipResult: boolean) =>
+    l
+      .split(' ')
+      .map((w, i) => (i === 13 && skipResult ? String(Number(w) & ~1) : w))
+      .filter((_w, i) => i !== 9 && !(skipResult && i === 11))
+      .join(' ');
+  const skip = la.slice(2).map(running);
+  t.deepEqual(
+    lb.slice(2).map((l, i) => stable(l, skip[i] ?? false)),
+    la.slice(2).map((l, i) => stable(l, skip[i])),
+  );
   t.is(await hw.cli('show backend'), await ha.cli('show backend'));
   t.is(await hw.cli('show servers state zz'), await ha.cli('show servers state zz'));
   // show servers conn: the same columns and values, but (JUSTIFIED) for the checked servers'
