@@ -9,8 +9,11 @@ import type { InterfaceInfo } from './interface-info.ts';
 import type { VrrpSettings } from './settings.ts';
 
 export interface AdvertSink {
-  /** A packet arrived: a decoded advert (not yet checked against our configuration) or a drop. */
-  received(result: VrrpDecodeResult): void;
+  /**
+   * A packet arrived: a decoded advert (not yet checked against our configuration) or a drop.
+   * ageMs: how long before this call the kernel received it, when the transport can tell.
+   */
+  received(result: VrrpDecodeResult, ageMs?: number): void;
   /** Sending failed or the socket reported an error; the transport goes on. */
   transportError(err: Error): void;
 }

@@ -119,6 +119,8 @@ function isAddressAction(a: VrrpAction): boolean {
 }
 /** The master-down timer's last millisecond is waited in event-loop turns (a few µs each): at most this many. */
 const MAX_TIMER_TURNS = 5000;
+/** The oldest kernel receive stamp believed, ms: beyond it the wall clock has more likely been stepped. */
+const MAX_RECEIVE_AGE = 1000;
 /**
  * After the new master's first advert, a stopping master keeps its
  * addresses for one advert interval, at most this long: answers to requests
@@ -480,7 +482,7 @@ export class VrrpInstance implements AdvertSink {
 
   // AdvertSink
 
-  received(result: VrrpDecodeResult): void {
+  received(result: VrrpDecodeResult, ageMs?: number): void {
     if (!this.#running) {
       if (this.#newMasterHeard !== undefined && result.ok && result.advert.priority > 0 && checkReceivedAdvert(result.advert, result.source, this.#ctx).accept) {
         this.#newMasterHeard();
@@ -496,7 +498,9 @@ export class VrrpInstance implements AdvertSink {
     if (verdict.addressMismatch || verdict.intervalMismatch) this.#mismatch(result.source, a.addresses, a.interval, verdict);
     else if (this.#mismatched.size > 0) this.#mismatched.delete(result.source);
     const master = this.#machine.masterAddress;
-    this.#handle({ kind: 'advert', priority: a.priority, maxAdvertInterval: a.interval, srcAddr: result.source });
+    // A kernel stamp beyond a second (a clock stepped under us) is not believed.
+    const receivedAt = ageMs !== undefined && ageMs >= 0 && ageMs < MAX_RECEIVE_AGE ? this.#clock.now() - ageMs : undefined;
+    this.#handle({ kind: 'advert', priority: a.priority, maxAdvertInterval: a.interval, srcAddr: result.source, receivedAt });
     const m = this.#machine;
     if (m.state === 'Backup' && m.masterAddress !== master && m.masterAddress === result.source) {
       this.#events.info(

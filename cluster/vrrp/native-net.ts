@@ -13,6 +13,8 @@ import { parseIP } from './ip-address.ts';
 interface Binding {
   gratuitousArp(ifname: string, ipv4: Buffer, count: number): number;
   addressChange(add: boolean, ifname: string, ip: Buffer, prefix: number, label: string | null, nodad: boolean): number;
+  receiveAge(fd: number): number;
+  rawSocketFds(protocol: number): number[] | number;
 }
 
 /** An operation the kernel refused: `code` is the errno name (EEXIST, ENODEV, EPERM...). */
@@ -49,6 +51,14 @@ export interface NativeNet {
   gratuitousArp(ifname: string, ipv4: string, count: number): void;
   /** `ip addr add|del address/prefix dev ifname [label L] [nodad]`, done when it returns. Throws NativeNetError (EEXIST, EADDRNOTAVAIL, ENODEV, EPERM...). */
   addressChange(verb: 'add' | 'del', ifname: string, address: string, prefix: number, options?: { label?: string; nodad?: boolean }): void;
+  /**
+   * How many ms ago the kernel received the last packet read from socket `fd`
+   * (its receive timestamp), or undefined when that packet has none: the
+   * first call turns stamping on, for the packets after it.
+   */
+  receiveAge(fd: number): number | undefined;
+  /** The descriptors of this process's raw sockets of IP protocol `protocol` (raw-socket does not expose its own). */
+  rawSocketFds(protocol: number): number[];
 }
 
 const ADDON = './native/build/Release/hawser_vrrp_native.node';
@@ -73,6 +83,15 @@ function wrap(b: Binding): NativeNet {
     addressChange(verb, ifname, address, prefix, options) {
       const errno = b.addressChange(verb === 'add', ifname, addressBytes(address), prefix, options?.label ?? null, options?.nodad === true);
       if (errno !== 0) throw new NativeNetError(`${verb === 'add' ? 'adding' : 'removing'} ${address}/${prefix} on '${ifname}'`, errno);
+    },
+    receiveAge(fd) {
+      const age = b.receiveAge(fd);
+      return age >= 0 ? age : undefined;
+    },
+    rawSocketFds(protocol) {
+      const fds = b.rawSocketFds(protocol);
+      if (typeof fds === 'number') throw new NativeNetError('listing /proc/self/fd', -fds);
+      return fds;
     },
   };
 }

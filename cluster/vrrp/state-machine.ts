@@ -48,8 +48,12 @@ export type VrrpEvent =
    * removes them once the new master speaks.
    */
   | { kind: 'shutdown'; handover?: boolean }
-  /** A received advert that passed the codec and the receive checks. maxAdvertInterval in ms. */
-  | { kind: 'advert'; priority: number; maxAdvertInterval: number; srcAddr: string }
+  /**
+   * A received advert that passed the codec and the receive checks. maxAdvertInterval in ms.
+   * receivedAt: when the kernel received it (clock time), when known; the Master_Down_Timer
+   * runs from then, not from when the event loop got to it.
+   */
+  | { kind: 'advert'; priority: number; maxAdvertInterval: number; srcAddr: string; receivedAt?: number }
   /** A timer armed by an 'arm-timer' action has reached its time. */
   | { kind: 'timer'; timer: VrrpTimer }
   /** Tracking changed: the effective priority (1-255) and whether a tracked object puts the router in Fault. */
@@ -242,7 +246,7 @@ export class VrrpStateMachine {
         this.#shutdown(out, event.handover === true);
         break;
       case 'advert':
-        this.#advert(out, event.priority, event.maxAdvertInterval, event.srcAddr);
+        this.#advert(out, event.priority, event.maxAdvertInterval, event.srcAddr, this.#receivedAt(event.receivedAt));
         break;
       case 'timer':
         this.#timer(out, event.timer);
@@ -270,8 +274,14 @@ export class VrrpStateMachine {
     return this.#clock.now();
   }
 
-  #arm(out: VrrpAction[], timer: VrrpTimer, delay: number): void {
-    const at = this.#now() + delay;
+  /** A receive time no later than now; undefined (then now) when not given or not a number. */
+  #receivedAt(at: number | undefined): number {
+    const now = this.#now();
+    return at !== undefined && Number.isFinite(at) && at < now ? at : now;
+  }
+
+  #arm(out: VrrpAction[], timer: VrrpTimer, delay: number, from = this.#now()): void {
+    const at = from + delay;
     this.#armed.set(timer, at);
     out.push({ kind: 'arm-timer', timer, at });
   }
@@ -359,14 +369,14 @@ export class VrrpStateMachine {
     this.#masterPriority = undefined;
   }
 
-  #advert(out: VrrpAction[], priority: number, interval: number, src: string): void {
+  #advert(out: VrrpAction[], priority: number, interval: number, src: string, receivedAt: number): void {
     if (!(Number.isInteger(priority) && priority >= 0 && priority <= 255) || !(interval > 0 && Number.isFinite(interval))) return;
     if (src === this.#primaryAddress) return; // our own, looped back
     if (this.#state === 'Backup') {
       if (priority === 0) {
         // RFC 5798 6.4.2: the master is stopping; take over after Skew_Time unless someone better speaks first.
         this.#downCause = 'master-stopped';
-        this.#arm(out, 'master-down', this.skewTime);
+        this.#arm(out, 'master-down', this.skewTime, receivedAt);
         return;
       }
       if (!this.#preempt || priority >= this.#priority || this.#stillDelayingPreemption(priority)) {
@@ -376,7 +386,7 @@ export class VrrpStateMachine {
         this.#downCause = 'master-silent';
         this.#wantMaster = false;
         if (priority > this.#priority) this.#preemptDeadline = undefined;
-        this.#arm(out, 'master-down', this.masterDownInterval);
+        this.#arm(out, 'master-down', this.masterDownInterval, receivedAt);
         return;
       }
       // A lower-priority master and we preempt: let the Master_Down_Timer run out (RFC: discard the advert).
@@ -416,7 +426,7 @@ export class VrrpStateMachine {
       this.#masterAddress = src;
       this.#masterPriority = priority;
       this.#downCause = 'master-silent';
-      this.#arm(out, 'master-down', this.masterDownInterval);
+      this.#arm(out, 'master-down', this.masterDownInterval, receivedAt);
     }
   }
 

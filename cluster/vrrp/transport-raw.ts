@@ -18,6 +18,7 @@ import {
   type VrrpAdvertFields,
 } from './codec.ts';
 import { parseIP } from './ip-address.ts';
+import { nativeNet, type NativeNet } from './native-net.ts';
 import { cInt, rawSocketModule, SockOpt, type RawSocket } from './raw-socket-module.ts';
 
 const {
@@ -75,6 +76,9 @@ class RawTransport implements AdvertTransport {
   readonly #receivedDestination: string;
   readonly #decodeOptions: { pseudoHeader: boolean };
   #socket: RawSocket;
+  /** The socket's descriptor, for its receive timestamps (through the addon, which found it); -1 when unknown. */
+  #fd = -1;
+  readonly #native: NativeNet | undefined = nativeNet();
   #closed = false;
   #pending = 0;
   #flushed: Array<() => void> = [];
@@ -101,6 +105,7 @@ class RawTransport implements AdvertTransport {
     const raw = rawSocketModule();
     const { settings, iface } = this.#options;
     let socket: RawSocket;
+    const before = this.#rawFds();
     try {
       socket = raw.createSocket({
         protocol: IPPROTO_VRRP,
@@ -126,6 +131,7 @@ class RawTransport implements AdvertTransport {
         cause: err,
       });
     }
+    this.#fd = this.#newFd(before);
     socket.on('message', (buffer, source) => this.#onMessage(buffer, source));
     socket.on('error', (err) => this.#sink.transportError(err));
     socket.on('close', () => this.#onClose());
@@ -162,13 +168,35 @@ class RawTransport implements AdvertTransport {
     }
   }
 
+  #rawFds(): number[] {
+    try {
+      return this.#native?.rawSocketFds(IPPROTO_VRRP) ?? [];
+    } catch {
+      return [];
+    }
+  }
+
+  /**
+   * raw-socket keeps its descriptor to itself: ours is the one protocol-112
+   * raw socket that createSocket() added (it runs on this thread, so no other
+   * can appear meanwhile). The first stamp request turns stamping on.
+   */
+  #newFd(before: readonly number[]): number {
+    const added = this.#rawFds().filter((fd) => !before.includes(fd));
+    if (added.length !== 1) return -1;
+    this.#native?.receiveAge(added[0]);
+    return added[0];
+  }
+
   #onMessage(buffer: Buffer, source: string): void {
     try {
+      // raw-socket emits each packet as soon as it has read it: the stamp is this packet's.
+      const age = this.#fd >= 0 ? this.#native?.receiveAge(this.#fd) : undefined;
       const result =
         this.#family === 4
           ? decodeIPv4Packet(buffer, this.#decodeOptions)
           : decodeVrrpPayload(buffer, { source, destination: this.#receivedDestination }, this.#decodeOptions);
-      this.#sink.received(result);
+      this.#sink.received(result, age);
     } catch (err) {
       // Never let one packet take the router down.
       this.#sink.transportError(err as Error);
@@ -177,6 +205,7 @@ class RawTransport implements AdvertTransport {
 
   /** raw-socket closes the socket on a poll error: reopen it, backing off, until we are closed. */
   #onClose(): void {
+    this.#fd = -1;
     if (this.#closed) return;
     this.#sink.transportError(new VrrpAdapterError(VrrpAdapterCode.SOCKET, `vrrp '${this.#options.settings.name}': the raw socket closed; reopening`));
     this.#settle(this.#pending);
@@ -233,6 +262,7 @@ class RawTransport implements AdvertTransport {
     this.#socket.removeAllListeners();
     this.#socket.on('error', () => {});
     this.#socket.close();
+    this.#fd = -1;
     this.#settle(this.#pending);
   }
 }

@@ -1,4 +1,4 @@
-/* The Node-API face of the two operations: arguments checked here, errors
+/* The Node-API face of the native operations: arguments checked here, errors
  * returned as a positive errno (0 is success) for the TypeScript side to
  * name, so nothing throws across the boundary except for a wrong call. */
 #include <node_api.h>
@@ -76,10 +76,43 @@ static napi_value address_change(napi_env env, napi_callback_info info) {
   return number(env, hawser_netlink_address(add, family, ifname, ip, prefix, label_type == napi_null ? NULL : label, nodad));
 }
 
+/* receiveAge(fd: number): ms since the kernel received fd's last packet, or -errno */
+static napi_value receive_age(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  int32_t fd;
+  if (argc != 1 || napi_get_value_int32(env, argv[0], &fd) != napi_ok || fd < 0) return type_error(env, "receiveAge(fd)");
+  double age = 0;
+  int err = hawser_receive_age(fd, &age);
+  napi_value v;
+  CHECK(napi_create_double(env, err == 0 ? age : -(double)err, &v));
+  return v;
+}
+
+/* rawSocketFds(protocol: number): number[] (the process's SOCK_RAW sockets of that IP protocol), or -errno */
+static napi_value raw_socket_fds(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  int32_t protocol;
+  if (argc != 1 || napi_get_value_int32(env, argv[0], &protocol) != napi_ok || protocol < 0 || protocol > 255)
+    return type_error(env, "rawSocketFds(protocol)");
+  int fds[256];
+  int n = hawser_raw_socket_fds(protocol, fds, 256);
+  if (n < 0) return number(env, n);
+  napi_value list;
+  CHECK(napi_create_array_with_length(env, (size_t)n, &list));
+  for (int i = 0; i < n; i++) CHECK(napi_set_element(env, list, (uint32_t)i, number(env, fds[i])));
+  return list;
+}
+
 NAPI_MODULE_INIT() {
   napi_property_descriptor props[] = {
       {"gratuitousArp", NULL, gratuitous_arp, NULL, NULL, NULL, napi_enumerable, NULL},
       {"addressChange", NULL, address_change, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"receiveAge", NULL, receive_age, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"rawSocketFds", NULL, raw_socket_fds, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   if (napi_define_properties(env, exports, sizeof props / sizeof props[0], props) != napi_ok) return NULL;
   return exports;

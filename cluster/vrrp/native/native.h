@@ -1,5 +1,5 @@
-/* The two kernel operations of the VRRP takeover path, kept free of
- * Node-API so each is plain C: both return 0 or a positive errno. */
+/* The kernel operations of the VRRP path, kept free of Node-API so each is
+ * plain C: they return 0 or a positive errno unless said otherwise. */
 #ifndef HAWSER_VRRP_NATIVE_H
 #define HAWSER_VRRP_NATIVE_H
 
@@ -15,5 +15,14 @@ int hawser_gratuitous_arp(const char *ifname, const uint8_t ip[4], unsigned coun
  * label may be NULL; nodad sets IFA_F_NODAD (IPv6). */
 int hawser_netlink_address(int add, int family, const char *ifname, const uint8_t *ip, unsigned prefix, const char *label,
                            int nodad);
+
+/* How long ago (ms, from CLOCK_REALTIME) the kernel received the last
+ * packet read from fd (SIOCGSTAMPNS). ENOENT when that packet carries no
+ * stamp: the first call turns stamping on for the packets after it. */
+int hawser_receive_age(int fd, double *age_ms);
+
+/* The descriptors of this process's SOCK_RAW sockets of IP protocol
+ * `protocol`, at most max of them: their count, or a negative errno. */
+int hawser_raw_socket_fds(int protocol, int *fds, int max);
 
 #endif

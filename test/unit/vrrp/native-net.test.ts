@@ -5,6 +5,7 @@
 
 import test from 'ava';
 import { NativeNetError, nativeNet } from '../../../cluster/vrrp/native-net.ts';
+import { rawSocketModule } from '../../../cluster/vrrp/raw-socket-module.ts';
 
 const MISSING = 'hwmissing0';
 
@@ -36,4 +37,40 @@ test('bad arguments are refused before the kernel sees them', (t) => {
   // A prefix longer than the address: EINVAL from our own check, before if_nametoindex.
   t.is((t.throws(() => net.addressChange('add', MISSING, '10.99.0.200', 33)) as NativeNetError).code, 'EINVAL');
   t.is((t.throws(() => net.addressChange('add', 'x'.repeat(40), '10.99.0.200', 32)) as NativeNetError).code, 'ENODEV');
+});
+
+test.serial("a raw socket's descriptor is found, and a packet's kernel receive stamp says how long it waited for the event loop", async (t) => {
+  const net = nativeNet()!;
+  const raw = rawSocketModule();
+  // Protocol 253 (RFC 3692, for experiments): no VRRP socket of this process or another sees these.
+  const PROTO = 253;
+  const before = net.rawSocketFds(PROTO);
+  const receiver = raw.createSocket({ protocol: PROTO, addressFamily: raw.AddressFamily.IPv4 });
+  const sender = raw.createSocket({ protocol: PROTO, addressFamily: raw.AddressFamily.IPv4 });
+  t.teardown(() => {
+    receiver.close();
+    sender.close();
+  });
+  const added = net.rawSocketFds(PROTO).filter((fd) => !before.includes(fd));
+  t.is(added.length, 2, 'both new raw sockets of that protocol');
+  const received = new Promise<number | undefined[]>((resolve) => {
+    receiver.on('message', () => resolve(added.map((fd) => net.receiveAge(fd)) as never));
+  });
+  for (const fd of added) t.is(net.receiveAge(fd), undefined, 'nothing read yet (and stamping is now on)');
+  // Once sent (the loopback delivers it at once), hold the event loop while the packet waits in the
+  // kernel: its age when read must include the wait.
+  sender.send(Buffer.from('stamp'), 0, 5, '127.0.0.1', () => {
+    const held = performance.now();
+    while (performance.now() - held < 40);
+  });
+  const ages = (await received) as unknown as Array<number | undefined>;
+  // A raw socket gets every packet of its protocol, the sender's too: whichever was read first, its stamp covers the wait.
+  t.true(ages.some((a) => a !== undefined && a >= 40 && a < 1000), `ages ${JSON.stringify(ages)} ms: one covers the 40 ms the loop was held`);
+});
+
+test('bad descriptors and protocols: no stamp, a TypeError for a wrong call', (t) => {
+  const net = nativeNet()!;
+  t.is(net.receiveAge(987_654), undefined);
+  t.deepEqual(net.rawSocketFds(254), []);
+  t.throws(() => net.rawSocketFds(300), { instanceOf: TypeError });
 });

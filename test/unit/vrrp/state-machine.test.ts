@@ -114,6 +114,27 @@ test('every advert from the master resets the Master_Down_Timer: a backup stays 
   t.is(node.state, 'Master');
 });
 
+test('the Master_Down_Timer runs from when the kernel received the advert (receivedAt), never from a time to come', (t) => {
+  const clock = new FakeClock();
+  const m = machine({}, clock);
+  m.handle({ kind: 'startup' });
+  clock.t = 2000;
+  // Read by the event loop 0.4 ms after the kernel had it: the timer counts from the kernel's time.
+  t.deepEqual(m.handle({ kind: 'advert', priority: 150, maxAdvertInterval: 100, srcAddr: MASTER, receivedAt: 1999.6 }), [
+    { kind: 'arm-timer', timer: 'master-down', at: 1999.6 + 360.9375 },
+  ]);
+  // The master's priority 0: Skew_Time from the kernel's time too.
+  t.deepEqual(m.handle({ kind: 'advert', priority: 0, maxAdvertInterval: 100, srcAddr: MASTER, receivedAt: 1999.75 }), [
+    { kind: 'arm-timer', timer: 'master-down', at: 1999.75 + 60.9375 },
+  ]);
+  // A stamp after now (not possible from the kernel) or not a number: now.
+  for (const receivedAt of [2000.5, Number.NaN, undefined]) {
+    t.deepEqual(m.handle({ kind: 'advert', priority: 150, maxAdvertInterval: 100, srcAddr: MASTER, receivedAt }), [
+      { kind: 'arm-timer', timer: 'master-down', at: 2000 + 360.9375 },
+    ]);
+  }
+});
+
 test("v3: the backup learns Master_Adver_Interval from the master's adverts and times the master out with it", (t) => {
   const { lan, node } = alone({ address: ME, priority: 100, advertInterval: 1000 });
   node.start();
