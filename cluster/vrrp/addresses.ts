@@ -57,6 +57,25 @@ export class VirtualAddresses {
     this.#enqueue(() => this.#all('add'));
   }
 
+  /**
+   * Readies the in-process announce path at start-up: the packet socket
+   * opened and each interface's MAC read once (count 0 sends nothing), so
+   * a takeover's first gratuitous ARP pays for neither. Failures are left
+   * for the takeover to report.
+   */
+  prepare(): void {
+    const native = this.#native;
+    if (native === undefined) return;
+    for (const v of this.#addresses) {
+      if (v.family !== 4) continue;
+      try {
+        native.gratuitousArp(v.dev ?? this.#o.interface, v.address, 0);
+      } catch {
+        // Reported when it matters, at the takeover.
+      }
+    }
+  }
+
   /** Removes every VIP that is there. */
   remove(): void {
     this.held = false;

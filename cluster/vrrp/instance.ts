@@ -39,6 +39,7 @@ import {
   type VrrpTransitionReason,
 } from './state-machine.ts';
 import { trackedPriority, type TrackedObjectState, type TrackedPriority } from './tracking.ts';
+import { warmTakeoverPath } from './warm-up.ts';
 
 /** What the engine tells the cluster about its backends (HAProxy's nbsrv). */
 export interface BackendHealth {
@@ -224,6 +225,8 @@ export class VrrpInstance implements AdvertSink {
     const iface = readInterface(s.interface);
     // A master killed without cleaning up leaves its VIPs behind; this is also where a missing CAP_NET_ADMIN shows.
     await this.#addresses.removeNow();
+    this.#addresses.prepare();
+    warmTakeoverPath();
     const vips = s.virtualAddresses.map((v) => v.address);
     const source = sourceAddress(iface, s.family, vips, s.unicast?.source);
     const open = options.openTransport ?? openAdvertTransport;

@@ -6,7 +6,7 @@
   "targets": [
     {
       "target_name": "hawser_vrrp_native",
-      "sources": ["addon.c", "gratuitous-arp.c", "netlink-address.c", "receive-stamp.c"],
+      "sources": ["addon.c", "gratuitous-arp.c", "netlink-address.c", "receive-stamp.c", "interface-index.c"],
       "defines": ["NAPI_VERSION=8"],
       "cflags": ["-std=gnu11", "-Wall", "-Wextra", "-O2"]
     }

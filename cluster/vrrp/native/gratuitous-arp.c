@@ -19,14 +19,14 @@
 static int packet_fd = -1;
 
 int hawser_gratuitous_arp(const char *ifname, const uint8_t ip[4], unsigned count) {
-  if (strlen(ifname) >= IFNAMSIZ) return ENODEV;
-  unsigned ifindex = if_nametoindex(ifname);
-  if (ifindex == 0) return errno != 0 ? errno : ENODEV;
   if (packet_fd < 0) {
     packet_fd = socket(AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     if (packet_fd < 0) return errno;
   }
   int fd = packet_fd;
+  unsigned ifindex;
+  int lookup = hawser_ifindex(fd, ifname, &ifindex);
+  if (lookup != 0) return lookup;
 
   struct ifreq ifr;
   memset(&ifr, 0, sizeof ifr);

@@ -25,4 +25,8 @@ int hawser_receive_age(int fd, double *age_ms);
  * `protocol`, at most max of them: their count, or a negative errno. */
 int hawser_raw_socket_fds(int protocol, int *fds, int max);
 
+/* ifname's index, asked on fd (any socket; if_nametoindex opens one per
+ * call): ENODEV when there is no such interface. */
+int hawser_ifindex(int fd, const char *ifname, unsigned *index);
+
 #endif

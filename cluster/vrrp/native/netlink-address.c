@@ -1,7 +1,9 @@
 /* Adds or deletes an interface address over rtnetlink, what `ip addr
  * add/del` does, without a process to spawn. The kernel handles the
  * request inside sendmsg, so the ack is already queued when recv runs; the
- * receive timeout only bounds a kernel that would not answer. */
+ * receive timeout only bounds a kernel that would not answer. The socket is
+ * opened once and kept (keepalived keeps its own too): a takeover then
+ * pays for neither opening it nor binding it. */
 #include <errno.h>
 #include <net/if.h>
 #include <linux/if_addr.h>
@@ -10,9 +12,10 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/time.h>
-#include <unistd.h>
 
 #include "native.h"
+
+static int netlink_fd = -1;
 
 struct request {
   struct nlmsghdr nh;
@@ -33,9 +36,16 @@ int hawser_netlink_address(int add, int family, const char *ifname, const uint8_
   size_t iplen = family == AF_INET ? 4 : family == AF_INET6 ? 16 : 0;
   if (iplen == 0 || prefix > iplen * 8) return EINVAL;
   if (label != NULL && strlen(label) >= IFNAMSIZ) return EINVAL;
-  if (strlen(ifname) >= IFNAMSIZ) return ENODEV;
-  unsigned ifindex = if_nametoindex(ifname);
-  if (ifindex == 0) return errno != 0 ? errno : ENODEV;
+  if (netlink_fd < 0) {
+    netlink_fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+    if (netlink_fd < 0) return errno;
+    struct timeval timeout = {.tv_sec = 2, .tv_usec = 0};
+    setsockopt(netlink_fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+  }
+  int fd = netlink_fd;
+  unsigned ifindex;
+  int err = hawser_ifindex(fd, ifname, &ifindex);
+  if (err != 0) return err;
 
   struct request req;
   memset(&req, 0, sizeof req);
@@ -54,20 +64,12 @@ int hawser_netlink_address(int add, int family, const char *ifname, const uint8_
   add_attr(&req, IFA_ADDRESS, ip, iplen);
   if (label != NULL && family == AF_INET) add_attr(&req, IFA_LABEL, label, strlen(label) + 1);
 
-  int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
-  if (fd < 0) return errno;
-  struct timeval timeout = {.tv_sec = 2, .tv_usec = 0};
-  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
   struct sockaddr_nl kernel;
   memset(&kernel, 0, sizeof kernel);
   kernel.nl_family = AF_NETLINK;
-  if (sendto(fd, &req, req.nh.nlmsg_len, 0, (struct sockaddr *)&kernel, sizeof kernel) < 0) {
-    int err = errno;
-    close(fd);
-    return err;
-  }
+  if (sendto(fd, &req, req.nh.nlmsg_len, 0, (struct sockaddr *)&kernel, sizeof kernel) < 0) return errno;
 
-  /* Bounded: the ack is one message; anything else (never expected) is skipped a few times at most. */
+  /* Bounded: the ack is one message; anything else (the late ack of a request that timed out) is skipped a few times at most. */
   int result = ETIMEDOUT;
   char buf[8192];
   for (int tries = 0; tries < 8; tries++) {
@@ -92,6 +94,5 @@ int hawser_netlink_address(int add, int family, const char *ifname, const uint8_
     }
     if (done) break;
   }
-  close(fd);
   return result;
 }
