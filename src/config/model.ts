@@ -181,6 +181,8 @@ export interface ServerParams {
   checkAlpn?: string[];
   /** `send-proxy` (1) / `send-proxy-v2` (2); 0 after `no-send-proxy`. */
   sendProxy?: 0 | 1 | 2;
+  /** `proto h2`: HTTP/2 to the server (h2c in clear, or over `ssl`, offering ALPN h2); `h1` is the default. */
+  proto?: 'h1' | 'h2';
   /** `check-send-proxy`: health checks send the PROXY header too. */
   checkSendProxy?: boolean;
   /** `resolvers NAME`: a server given by name is re-resolved at run time through that section. */

@@ -182,6 +182,15 @@ export function parseServerParams(d: Directive, start: number, into: ServerParam
       case 'no-send-proxy-v2':
         into.sendProxy = 0;
         break;
+      case 'proto':
+        if (v === 'h2' || v === 'h1') into.proto = v;
+        else if (v === 'fcgi') {
+          d.unsupported(`${label}: 'proto fcgi'`);
+        } else {
+          d.error(CfgCode.BAD_VALUE, `${what} expects 'h2' or 'h1', not '${v}'`);
+          r = undefined;
+        }
+        break;
       case 'check-send-proxy':
         into.checkSendProxy = true;
         break;
@@ -238,17 +247,23 @@ export function parseServerParams(d: Directive, start: number, into: ServerParam
     if (TLS_COMMON_WORDS[p] !== undefined) {
       const tls = { ...into.ssl };
       const err = applyTlsWord(p, v, tls);
-      if (err === undefined && p === 'alpn' && tls.alpn?.includes('h2')) {
-        // A server that picks h2 would then be spoken HTTP/1.1 to: refuse it here rather than fail every request.
-        d.error(CfgCode.UNSUPPORTED, `${label}: 'alpn ${v}' offers h2 to the server, but Hawser speaks only HTTP/1.1 to servers ('proto h2' is not supported yet); use 'alpn http/1.1'`);
-        r = undefined;
-      } else if (err !== undefined) {
+      if (err !== undefined) {
         d.error(CfgCode.BAD_VALUE, `${label}: ${err}`);
         r = undefined;
       } else into.ssl = tls;
     }
     if (r === undefined) ok = false;
     i += 1 + argc;
+  }
+  const alpn = into.ssl?.alpn;
+  if (!isDefault && alpn?.includes('h2') === true && into.proto !== 'h2') {
+    // HAProxy picks the protocol by what the server chose; Hawser decides it by the line. A server
+    // choosing h2 would be spoken HTTP/1.1 to: refuse it here rather than fail every request.
+    d.error(
+      CfgCode.UNSUPPORTED,
+      `${label}: 'alpn ${alpn.join(',')}' offers h2 to the server, but Hawser chooses the protocol by the server line, not by ALPN: add 'proto h2' to speak HTTP/2 to it, or use 'alpn http/1.1'`,
+    );
+    ok = false;
   }
   return ok;
 }

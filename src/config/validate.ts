@@ -158,6 +158,9 @@ function checkBackend(be: Backend, diags: DiagnosticList): void {
         diags.error(CfgCode.INCOMPLETE, s.pos, `${who} has neither service port nor check port: add ':<port>' to its address or 'port <n>'`);
       }
     }
+    if (s.proto === 'h2' && be.mode === 'tcp') {
+      diags.error(CfgCode.MODE_MISMATCH, s.pos, `${who}: 'proto h2' is not usable in ${me}, which is 'mode tcp' (HTTP/2 to servers needs 'mode http')`);
+    }
     if (s.agentCheck === true && s.agentPort === undefined) {
       diags.error(CfgCode.INCOMPLETE, s.pos, `${who} has 'agent-check' but no 'agent-port'`);
     }

@@ -10,9 +10,11 @@
 import { ChunkedScanner, DEFAULT_LIMITS, HEAD_END, isHeadError, parseResponseHead, type ChunkSink } from '../http/index.ts';
 
 export interface ResponseSink {
-  head(status: number, headers: Record<string, string | string[]>, endStream: boolean): void;
+  /** `trailersMayFollow`: the body is chunked, so the response may end with trailers. */
+  head(status: number, headers: Record<string, string | string[]>, endStream: boolean, trailersMayFollow: boolean): void;
   data(chunk: Buffer): void;
-  end(): void;
+  /** The response is whole; `trailers`: the fields of a chunked body's trailer section, when it had any. */
+  end(trailers?: Record<string, string | string[]>): void;
   /** The bytes are not a valid response: the stream must be reset. */
   error(why: string): void;
 }
@@ -38,6 +40,8 @@ export class ResponseReader implements ChunkSink {
   private remaining = 0;
   /** Made for a chunked response only. */
   private chunks: ChunkedScanner | null = null;
+  /** The trailer section's bytes so far (rarely any). */
+  private trailerText = '';
   /** The request was an extended CONNECT. */
   private readonly tunnel: boolean;
 
@@ -79,7 +83,7 @@ export class ResponseReader implements ChunkSink {
         }
         if (upgraded) {
           this.state = S_TUNNEL;
-          this.sink.head(200, fields, false);
+          this.sink.head(200, fields, false, false);
           continue;
         }
         const noBody = this.head || h.status === 204 || h.status === 304;
@@ -92,7 +96,7 @@ export class ResponseReader implements ChunkSink {
           this.remaining = h.contentLength;
           this.state = this.remaining === 0 ? S_DONE : S_LENGTH;
         } else this.state = S_CLOSE;
-        this.sink.head(h.status, fields, this.state === S_DONE);
+        this.sink.head(h.status, fields, this.state === S_DONE, this.state === S_CHUNKED);
         if (this.state === S_DONE) this.sink.end();
         continue;
       }
@@ -128,13 +132,38 @@ export class ResponseReader implements ChunkSink {
     if (end > start) this.sink.data(buf.subarray(start, end));
   }
 
+  trailerData(buf: Buffer, start: number, end: number): void {
+    if (this.trailerText.length < DEFAULT_LIMITS.maxHeadSize) this.trailerText += buf.toString('latin1', start, end);
+  }
+
   private finish(): void {
     this.state = S_DONE;
-    this.sink.end();
+    if (this.trailerText === '') return this.sink.end();
+    const text = this.trailerText;
+    this.trailerText = '';
+    this.sink.end(trailerFields(text));
   }
 
   private fail(why: string): void {
     this.state = S_DONE;
     this.sink.error(why);
   }
+}
+
+/** Fields a trailer section may not carry on to HTTP/2: framing, routing and connection-specific ones (RFC 9110 6.5.1). */
+const NOT_TRAILERS = new Set([...DROPPED, 'content-length', 'host', 'te', 'trailer', 'content-type', 'content-encoding', 'set-cookie']);
+
+/** The field lines of a trailer section as HTTP/2 trailers (lower-case names); lines that are not fields are skipped. */
+function trailerFields(text: string): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const line of text.split('\r\n')) {
+    const colon = line.indexOf(':');
+    if (colon <= 0) continue;
+    const name = line.slice(0, colon).trim().toLowerCase();
+    if (name === '' || NOT_TRAILERS.has(name)) continue;
+    const v = line.slice(colon + 1).trim();
+    const prev = out[name];
+    out[name] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];
+  }
+  return out;
 }

@@ -257,20 +257,34 @@ class StreamResponse implements ResponseSink {
     this.stream = stream;
   }
 
-  head(status: number, headers: Record<string, string | string[]>, endStream: boolean): void {
+  head(status: number, headers: Record<string, string | string[]>, endStream: boolean, trailersMayFollow: boolean): void {
     if (this.stream.destroyed) return;
     this.responded = true;
     // The reader made `headers` for this call alone: no copy.
     headers[':status'] = String(status);
-    this.stream.respond(headers, { endStream });
+    if (!trailersMayFollow) {
+      this.stream.respond(headers, { endStream });
+      return;
+    }
+    // A chunked body may end with trailers (gRPC's grpc-status): they go in a last HEADERS frame. Without
+    // any, node:http2 ends the stream with an empty DATA frame instead.
+    this.stream.respond(headers, { endStream, waitForTrailers: true });
+    this.stream.once('wantTrailers', this.sendTrailers);
   }
+
+  private trailers: Record<string, string | string[]> = {};
+
+  private readonly sendTrailers = (): void => {
+    if (!this.stream.destroyed) this.stream.sendTrailers(this.trailers);
+  };
 
   data(chunk: Buffer): void {
     // A copy: the session may reuse the buffer it read from the server once we return.
     if (!this.stream.destroyed) this.stream.write(Buffer.from(chunk));
   }
 
-  end(): void {
+  end(trailers?: Record<string, string | string[]>): void {
+    if (trailers !== undefined) this.trailers = trailers;
     if (!this.stream.destroyed && !this.stream.writableEnded) this.stream.end();
   }
 

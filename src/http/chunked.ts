@@ -25,6 +25,11 @@ const MAX_LINE = 8192;
 /** Receives the chunk data (the body without its framing) when the caller needs it decoded. */
 export interface ChunkSink {
   chunkData(buf: Buffer, start: number, end: number): void;
+  /**
+   * The trailer section's bytes as they pass (field lines with their CRLF,
+   * not the final empty line), for a sink that carries trailers on (HTTP/2).
+   */
+  trailerData?(buf: Buffer, start: number, end: number): void;
 }
 
 export class ChunkedScanner {
@@ -56,6 +61,9 @@ export class ChunkedScanner {
    */
   scan(buf: Buffer, start: number, end: number, sink: ChunkSink | null = null): number {
     let i = start;
+    // Where the trailer line in progress starts in this buffer (-1: none), when the sink wants trailers.
+    const trailers = sink?.trailerData !== undefined;
+    let t0 = trailers && (this.state === S_TRAILER || this.state === S_TRAILER_LF) ? start : -1;
     while (i < end) {
       switch (this.state) {
         case S_DATA: {
@@ -124,6 +132,7 @@ export class ChunkedScanner {
           } else {
             this.state = S_TRAILER;
             this.lineLen = 0;
+            if (trailers) t0 = i;
           }
           i++;
           break;
@@ -138,6 +147,10 @@ export class ChunkedScanner {
           if (buf[i] !== LF) return this.fail('invalid trailer line ending');
           this.state = S_TRAILER_START;
           i++;
+          if (t0 >= 0) {
+            sink!.trailerData!(buf, t0, i);
+            t0 = -1;
+          }
           break;
         case S_END_LF:
           if (buf[i] !== LF) return this.fail('invalid end of chunked body');
@@ -147,6 +160,8 @@ export class ChunkedScanner {
           return i;
       }
     }
+    // A trailer line continues in the next buffer.
+    if (t0 >= 0 && end > t0) sink!.trailerData!(buf, t0, end);
     return -1;
   }
 

@@ -8,6 +8,7 @@ import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import { sampleText, type SampleContext } from '../acl/index.ts';
 import type { RuntimeServer } from '../backend/index.ts';
 import { rememberServerSession, serverTlsOptions } from '../tls/index.ts';
+import { H2ServerSocket } from '../h2/index.ts';
 import { encodeProxyV1, encodeProxyV2 } from './proxy-protocol.ts';
 
 /** What a session must handle from its server connection. */
@@ -83,13 +84,14 @@ export class ServerConn {
     this.server = server;
     this.owner = owner;
     const tls = server.tls !== null && server.tls.traffic ? server.tls : null;
+    const h2 = server.config.proto === 'h2';
     // Reads land in one reused buffer instead of a fresh 64 KiB allocation
     // per read: under bulk traffic those allocations drove a full GC every
     // ~70 ms (bench profile). Backpressure uses pause()/resume(), which
     // net.Socket implements for this mode; returning false from the
     // callback would leave the stream unable to restart reading. A TLS
     // socket takes the TCP one over and reads its own way.
-    const onread = tls === null ? { buffer: this.nextBuffer, callback: this.onRead } : undefined;
+    const onread = tls === null && !h2 ? { buffer: this.nextBuffer, callback: this.onRead } : undefined;
     const raw =
       server.path !== null
         ? connect({ path: server.path, allowHalfOpen: true, onread })
@@ -105,18 +107,30 @@ export class ServerConn {
     if (tls !== null) {
       const smp = server.sni !== null && samples !== null ? server.sni.eval(samples) : null;
       const servername = smp === null ? undefined : sampleText(smp);
-      const t: TLSSocket = tlsConnect({ ...serverTlsOptions(tls, servername), socket: raw });
-      t.on('secureConnect', this.onConnect);
-      t.on('data', this.onData);
+      const options = serverTlsOptions(tls, servername);
+      // HTTP/2 over TLS is agreed by ALPN (RFC 9113 3.2): offered when the line names no protocols itself.
+      if (h2) options.ALPNProtocols ??= ['h2'];
+      const t: TLSSocket = tlsConnect({ ...options, socket: raw });
+      if (!h2) {
+        t.on('secureConnect', this.onConnect);
+        t.on('data', this.onData);
+      }
       t.on('session', this.onSession);
       // The TCP socket's errors reach the TLS one; this only keeps them from being unhandled.
       raw.on('error', noop);
       s = t;
-    } else {
+    } else if (!h2) {
       s.on('connect', this.onConnect);
     }
+    if (h2) {
+      // The pipeline speaks HTTP/1.1 to it, as to any server socket.
+      const h2s = new H2ServerSocket(s, { scheme: tls === null ? 'http' : 'https', authority: server.path !== null ? 'localhost' : hostPort(server.host, server.port) });
+      h2s.on('connect', this.onConnect);
+      h2s.on('data', this.onData);
+      s = h2s as unknown as Socket;
+    }
     this.socket = s;
-    this.plainTcp = tls === null && server.path === null;
+    this.plainTcp = tls === null && server.path === null && !h2;
     if (connectTimeout > 0) s.setTimeout(connectTimeout);
     s.on('end', this.onEnd);
     s.on('error', this.onError);
@@ -268,3 +282,8 @@ export function setIdleTimeout(s: Socket, ms: number): void {
 }
 
 function noop(): void {}
+
+/** host:port for a URL authority (an IPv6 address in brackets). */
+function hostPort(host: string, port: number): string {
+  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+}

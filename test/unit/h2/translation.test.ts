@@ -38,19 +38,23 @@ class Collect implements ResponseSink {
   status = 0;
   headers: Record<string, string | string[]> = {};
   endStream = false;
+  trailersMayFollow = false;
+  trailers: Record<string, string | string[]> | undefined;
   body = '';
   ended = 0;
   failed = '';
-  head(status: number, headers: Record<string, string | string[]>, endStream: boolean): void {
+  head(status: number, headers: Record<string, string | string[]>, endStream: boolean, trailersMayFollow: boolean): void {
     this.status = status;
     this.headers = headers;
     this.endStream = endStream;
+    this.trailersMayFollow = trailersMayFollow;
   }
   data(chunk: Buffer): void {
     this.body += chunk.toString('latin1');
   }
-  end(): void {
+  end(trailers?: Record<string, string | string[]>): void {
     this.ended++;
+    this.trailers = trailers;
   }
   error(why: string): void {
     this.failed = why;
@@ -74,11 +78,20 @@ test('responses: content-length, chunked, close-delimited, 1xx skipped, HEAD and
     t.deepEqual(l.headers, { 'content-length': '5', 'set-cookie': ['a=1', 'b=2'] }, 'connection fields dropped, repeated ones kept');
     t.is(l.body, 'hello');
     t.is(l.ended, 1);
+    t.false(l.trailersMayFollow);
     const c = read('HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 201 Created\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2;x=y\r\nde\r\n0\r\nT: v\r\n\r\n', step);
     t.is(c.status, 201);
     t.false('transfer-encoding' in c.headers);
     t.is(c.body, 'abcde');
     t.is(c.ended, 1);
+    t.true(c.trailersMayFollow);
+    t.deepEqual(c.trailers, { t: 'v' }, 'the trailer section, whatever the pieces');
+    const g = read(
+      'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nframe\r\n0\r\ngrpc-status: 0\r\nGrpc-Message:  all good \r\nContent-Length: 5\r\nx-many: 1\r\nx-many: 2\r\n\r\n',
+      step,
+    );
+    t.deepEqual(g.trailers, { 'grpc-status': '0', 'grpc-message': 'all good', 'x-many': ['1', '2'] }, 'framing fields are no trailers');
+    t.is(read('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n', step).trailers, undefined, 'no trailer section');
     const h = read('HTTP/1.1 200 OK\r\nContent-Length: 99\r\n\r\n', step, true);
     t.true(h.endStream);
     t.is(h.ended, 1);
