@@ -120,6 +120,8 @@ function isAddressAction(a: VrrpAction): boolean {
 }
 /** The master-down timer's last millisecond is waited in event-loop turns (a few µs each): at most this many. */
 const MAX_TIMER_TURNS = 5000;
+/** Time left before a master-down timer (ms) that warming the takeover path may take. */
+const WARM_BEFORE = 0.5;
 /** The oldest kernel receive stamp believed, ms: beyond it the wall clock has more likely been stepped. */
 const MAX_RECEIVE_AGE = 1000;
 /**
@@ -587,7 +589,14 @@ export class VrrpInstance implements AdvertSink {
     // Cancelled or armed again meanwhile.
     if (this.#timers.get(timer) !== h) return;
     // Bounded: a clock that stands still (a test's) cannot hold the loop.
-    if (this.#clock.now() < at && turns < MAX_TIMER_TURNS) {
+    const now = this.#clock.now();
+    if (now < at && turns < MAX_TIMER_TURNS) {
+      // The master is about to be declared down: bring the takeover path back into the caches first,
+      // when there is time for it.
+      if (turns === 0 && at - now > WARM_BEFORE) {
+        warmTakeoverPath();
+        this.#addresses.prepare();
+      }
       setImmediate(() => this.#finishWait(timer, at, h, turns + 1));
       return;
     }
