@@ -14,8 +14,13 @@ interface Binding {
   gratuitousArp(ifname: string, ipv4: Buffer, count: number): number;
   addressChange(add: boolean, ifname: string, ip: Buffer, prefix: number, label: string | null, nodad: boolean): number;
   receiveAge(fd: number): number;
-  rawSocketFds(protocol: number): number[] | number;
+  socketFds(type: number, protocol: number, port: number): number[] | number;
 }
+
+// <sys/socket.h>, <netinet/in.h>
+const SOCK_DGRAM = 2;
+const SOCK_RAW = 3;
+const IPPROTO_UDP = 17;
 
 /** An operation the kernel refused: `code` is the errno name (EEXIST, ENODEV, EPERM...). */
 export class NativeNetError extends Error {
@@ -59,6 +64,14 @@ export interface NativeNet {
   receiveAge(fd: number): number | undefined;
   /** The descriptors of this process's raw sockets of IP protocol `protocol` (raw-socket does not expose its own). */
   rawSocketFds(protocol: number): number[];
+  /** The descriptors of this process's UDP sockets bound to `port` (node:dgram does not expose its own). */
+  udpSocketFds(port: number): number[];
+}
+
+function socketFds(b: Binding, type: number, protocol: number, port: number): number[] {
+  const fds = b.socketFds(type, protocol, port);
+  if (typeof fds === 'number') throw new NativeNetError('listing /proc/self/fd', -fds);
+  return fds;
 }
 
 const ADDON = './native/build/Release/hawser_vrrp_native.node';
@@ -89,9 +102,10 @@ function wrap(b: Binding): NativeNet {
       return age >= 0 ? age : undefined;
     },
     rawSocketFds(protocol) {
-      const fds = b.rawSocketFds(protocol);
-      if (typeof fds === 'number') throw new NativeNetError('listing /proc/self/fd', -fds);
-      return fds;
+      return socketFds(b, SOCK_RAW, protocol, -1);
+    },
+    udpSocketFds(port) {
+      return socketFds(b, SOCK_DGRAM, IPPROTO_UDP, port);
     },
   };
 }

@@ -18,8 +18,8 @@ import {
   type VrrpAdvertFields,
 } from './codec.ts';
 import { parseIP } from './ip-address.ts';
-import { nativeNet, type NativeNet } from './native-net.ts';
 import { cInt, rawSocketModule, SockOpt, type RawSocket } from './raw-socket-module.ts';
+import { ReceiveStamps } from './receive-stamps.ts';
 
 const {
   SOL_SOCKET,
@@ -76,9 +76,7 @@ class RawTransport implements AdvertTransport {
   readonly #receivedDestination: string;
   readonly #decodeOptions: { pseudoHeader: boolean };
   #socket: RawSocket;
-  /** The socket's descriptor, for its receive timestamps (through the addon, which found it); -1 when unknown. */
-  #fd = -1;
-  readonly #native: NativeNet | undefined = nativeNet();
+  readonly #stamps = new ReceiveStamps((n) => n.rawSocketFds(IPPROTO_VRRP));
   #closed = false;
   #pending = 0;
   #flushed: Array<() => void> = [];
@@ -105,7 +103,7 @@ class RawTransport implements AdvertTransport {
     const raw = rawSocketModule();
     const { settings, iface } = this.#options;
     let socket: RawSocket;
-    const before = this.#rawFds();
+    this.#stamps.beforeOpen();
     try {
       socket = raw.createSocket({
         protocol: IPPROTO_VRRP,
@@ -131,7 +129,7 @@ class RawTransport implements AdvertTransport {
         cause: err,
       });
     }
-    this.#fd = this.#newFd(before);
+    this.#stamps.afterOpen();
     socket.on('message', (buffer, source) => this.#onMessage(buffer, source));
     socket.on('error', (err) => this.#sink.transportError(err));
     socket.on('close', () => this.#onClose());
@@ -168,30 +166,10 @@ class RawTransport implements AdvertTransport {
     }
   }
 
-  #rawFds(): number[] {
-    try {
-      return this.#native?.rawSocketFds(IPPROTO_VRRP) ?? [];
-    } catch {
-      return [];
-    }
-  }
-
-  /**
-   * raw-socket keeps its descriptor to itself: ours is the one protocol-112
-   * raw socket that createSocket() added (it runs on this thread, so no other
-   * can appear meanwhile). The first stamp request turns stamping on.
-   */
-  #newFd(before: readonly number[]): number {
-    const added = this.#rawFds().filter((fd) => !before.includes(fd));
-    if (added.length !== 1) return -1;
-    this.#native?.receiveAge(added[0]);
-    return added[0];
-  }
-
   #onMessage(buffer: Buffer, source: string): void {
     try {
       // raw-socket emits each packet as soon as it has read it: the stamp is this packet's.
-      const age = this.#fd >= 0 ? this.#native?.receiveAge(this.#fd) : undefined;
+      const age = this.#stamps.age();
       const result =
         this.#family === 4
           ? decodeIPv4Packet(buffer, this.#decodeOptions)
@@ -205,7 +183,7 @@ class RawTransport implements AdvertTransport {
 
   /** raw-socket closes the socket on a poll error: reopen it, backing off, until we are closed. */
   #onClose(): void {
-    this.#fd = -1;
+    this.#stamps.closed();
     if (this.#closed) return;
     this.#sink.transportError(new VrrpAdapterError(VrrpAdapterCode.SOCKET, `vrrp '${this.#options.settings.name}': the raw socket closed; reopening`));
     this.#settle(this.#pending);
@@ -262,7 +240,7 @@ class RawTransport implements AdvertTransport {
     this.#socket.removeAllListeners();
     this.#socket.on('error', () => {});
     this.#socket.close();
-    this.#fd = -1;
+    this.#stamps.closed();
     this.#settle(this.#pending);
   }
 }

@@ -9,6 +9,7 @@ import type { RemoteInfo } from 'node:dgram';
 import { isPermissionError, VrrpAdapterCode, VrrpAdapterError } from './adapter-error.ts';
 import type { AdvertSink, AdvertTransport, TransportOptions } from './advert-transport.ts';
 import { decodeVrrpPayload, encodeAdvert, VRRP_MULTICAST_IPV4, VRRP_MULTICAST_IPV6, VRRP_TTL, type VrrpAdvertFields } from './codec.ts';
+import { ReceiveStamps } from './receive-stamps.ts';
 import { DEFAULT_UDP_PORT } from './settings.ts';
 
 export async function openUdpTransport(options: TransportOptions): Promise<AdvertTransport> {
@@ -29,6 +30,7 @@ class UdpTransport implements AdvertTransport {
   readonly #receivedDestination: string;
   readonly #decodeOptions: { pseudoHeader: boolean };
   readonly #socket: SocketAsPromised;
+  readonly #stamps: ReceiveStamps;
   #pending = new Set<Promise<unknown>>();
   #closed = false;
 
@@ -45,6 +47,8 @@ class UdpTransport implements AdvertTransport {
     this.#destinations = this.#multicast ? [group] : peers;
     this.#receivedDestination = this.#multicast ? group : options.sourceAddress;
     this.#decodeOptions = { pseudoHeader: s.checksumPseudoHeader };
+    const port = this.#port;
+    this.#stamps = new ReceiveStamps((n) => n.udpSocketFds(port));
     this.#socket = DgramAsPromised.createSocket({ type: s.family === 4 ? 'udp4' : 'udp6', reuseAddr: true });
   }
 
@@ -53,6 +57,7 @@ class UdpTransport implements AdvertTransport {
     const v6 = settings.family === 6;
     // IPv6 link-local traffic needs the interface as the zone.
     const ifaceAddress = v6 ? `::%${iface.name}` : this.sourceAddress;
+    this.#stamps.beforeOpen();
     try {
       if (this.#multicast) {
         // Bound to the group (IPv4), a socket only sees datagrams sent to it; the pseudo-header then knows the destination.
@@ -74,6 +79,7 @@ class UdpTransport implements AdvertTransport {
         { cause: err },
       );
     }
+    this.#stamps.afterOpen();
     const raw = this.#socket.socket;
     raw.on('message', (msg: Buffer, rinfo: RemoteInfo) => this.#onMessage(msg, rinfo));
     raw.on('error', (err: Error) => this.#sink.transportError(err));
@@ -81,9 +87,11 @@ class UdpTransport implements AdvertTransport {
 
   #onMessage(msg: Buffer, rinfo: RemoteInfo): void {
     try {
+      // libuv hands each datagram over as soon as it has read it: the stamp is this one's.
+      const age = this.#stamps.age();
       const zone = rinfo.address.indexOf('%');
       const source = zone >= 0 ? rinfo.address.slice(0, zone) : rinfo.address;
-      this.#sink.received(decodeVrrpPayload(msg, { source, destination: this.#receivedDestination }, this.#decodeOptions));
+      this.#sink.received(decodeVrrpPayload(msg, { source, destination: this.#receivedDestination }, this.#decodeOptions), age);
     } catch (err) {
       this.#sink.transportError(err as Error);
     }
@@ -116,6 +124,7 @@ class UdpTransport implements AdvertTransport {
     if (this.#closed) return;
     await Promise.race([this.flush(), new Promise((r) => setTimeout(r, 500).unref())]);
     this.#closed = true;
+    this.#stamps.closed();
     await this.#socket.close().catch(() => {});
   }
 }

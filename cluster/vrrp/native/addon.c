@@ -90,16 +90,18 @@ static napi_value receive_age(napi_env env, napi_callback_info info) {
   return v;
 }
 
-/* rawSocketFds(protocol: number): number[] (the process's SOCK_RAW sockets of that IP protocol), or -errno */
-static napi_value raw_socket_fds(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
+/* socketFds(type: number, protocol: number, port: number): number[] (the process's sockets of that type and
+ * protocol, bound to port unless it is -1), or -errno */
+static napi_value socket_fds(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
   CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  int32_t protocol;
-  if (argc != 1 || napi_get_value_int32(env, argv[0], &protocol) != napi_ok || protocol < 0 || protocol > 255)
-    return type_error(env, "rawSocketFds(protocol)");
+  int32_t type, protocol, port;
+  if (argc != 3 || napi_get_value_int32(env, argv[0], &type) != napi_ok || napi_get_value_int32(env, argv[1], &protocol) != napi_ok ||
+      napi_get_value_int32(env, argv[2], &port) != napi_ok || protocol < 0 || protocol > 255 || port < -1 || port > 65535)
+    return type_error(env, "socketFds(type, protocol, port)");
   int fds[256];
-  int n = hawser_raw_socket_fds(protocol, fds, 256);
+  int n = hawser_socket_fds(type, protocol, port, fds, 256);
   if (n < 0) return number(env, n);
   napi_value list;
   CHECK(napi_create_array_with_length(env, (size_t)n, &list));
@@ -112,7 +114,7 @@ NAPI_MODULE_INIT() {
       {"gratuitousArp", NULL, gratuitous_arp, NULL, NULL, NULL, napi_enumerable, NULL},
       {"addressChange", NULL, address_change, NULL, NULL, NULL, napi_enumerable, NULL},
       {"receiveAge", NULL, receive_age, NULL, NULL, NULL, napi_enumerable, NULL},
-      {"rawSocketFds", NULL, raw_socket_fds, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"socketFds", NULL, socket_fds, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   if (napi_define_properties(env, exports, sizeof props / sizeof props[0], props) != napi_ok) return NULL;
   return exports;

@@ -21,9 +21,10 @@ int hawser_netlink_address(int add, int family, const char *ifname, const uint8_
  * stamp: the first call turns stamping on for the packets after it. */
 int hawser_receive_age(int fd, double *age_ms);
 
-/* The descriptors of this process's SOCK_RAW sockets of IP protocol
- * `protocol`, at most max of them: their count, or a negative errno. */
-int hawser_raw_socket_fds(int protocol, int *fds, int max);
+/* The descriptors of this process's sockets of that type (SOCK_RAW,
+ * SOCK_DGRAM) and IP protocol, bound to `port` unless it is -1, at most
+ * max of them: their count, or a negative errno. */
+int hawser_socket_fds(int type, int protocol, int port, int *fds, int max);
 
 /* ifname's index, asked on fd (any socket; if_nametoindex opens one per
  * call): ENODEV when there is no such interface. */

@@ -6,6 +6,8 @@
 import test from 'ava';
 import { NativeNetError, nativeNet } from '../../../cluster/vrrp/native-net.ts';
 import { rawSocketModule } from '../../../cluster/vrrp/raw-socket-module.ts';
+import { ReceiveStamps } from '../../../cluster/vrrp/receive-stamps.ts';
+import { createSocket } from 'node:dgram';
 
 const MISSING = 'hwmissing0';
 
@@ -73,4 +75,38 @@ test('bad descriptors and protocols: no stamp, a TypeError for a wrong call', (t
   t.is(net.receiveAge(987_654), undefined);
   t.deepEqual(net.rawSocketFds(254), []);
   t.throws(() => net.rawSocketFds(300), { instanceOf: TypeError });
+});
+
+test.serial("a UDP transport's socket is told apart by its port, and its datagrams' stamps cover the loop's delay too", async (t) => {
+  const stamps = new ReceiveStamps((n) => n.udpSocketFds(port));
+  const other = createSocket('udp4');
+  await new Promise<void>((r) => other.bind(0, '127.0.0.2', () => r()));
+  const port = other.address().port;
+  const receiver = createSocket('udp4');
+  t.teardown(() => {
+    other.close();
+    receiver.close();
+  });
+  // Another socket already on the port (on another address): not the one opened now.
+  stamps.beforeOpen();
+  await new Promise<void>((r) => receiver.bind(port, '127.0.0.1', () => r()));
+  stamps.afterOpen();
+  t.is(stamps.age(), undefined, 'nothing read yet');
+  const ages: Array<number | undefined> = [];
+  const got = new Promise<void>((resolve) => {
+    receiver.on('message', () => {
+      ages.push(stamps.age());
+      resolve();
+    });
+  });
+  const sender = createSocket('udp4');
+  t.teardown(() => sender.close());
+  sender.send('stamp', port, '127.0.0.1', () => {
+    const held = performance.now();
+    while (performance.now() - held < 40);
+  });
+  await got;
+  t.true(ages[0] !== undefined && ages[0] >= 40 && ages[0] < 1000, `age ${ages[0]} ms covers the 40 ms the loop was held`);
+  stamps.closed();
+  t.is(stamps.age(), undefined, 'no stamp once closed');
 });
