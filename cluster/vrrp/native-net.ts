@@ -2,7 +2,8 @@
 // built by `npm install`) adds and removes virtual addresses over rtnetlink
 // and sends gratuitous ARP on a packet socket, as keepalived does, instead
 // of spawning `ip` and then `arping` (8 to 10 ms on a quiet machine, far
-// more under load). When the addon is not built or will not load, the
+// more under load). It also reads the kernel's receive stamp of an advert
+// (receive-stamps.ts). When the addon is not built or will not load, the
 // callers fall back to those commands; why is said once per process.
 // HAWSER_VRRP_NATIVE=off forces the fallback (to compare the two paths).
 
