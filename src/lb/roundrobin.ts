@@ -25,7 +25,7 @@
 import type { Balancer, LbServer, PickInput } from './index.ts';
 import { IndexedHeap, type HeapNode } from './indexed-heap.ts';
 import { isFull } from './saturation.ts';
-import { chooseGroup, scaledWeight, type GroupChoice } from './server-groups.ts';
+import { chooseGroup, pickInGroups, scaledWeight, type GroupChoice } from './server-groups.ts';
 
 /**
  * Positions are brought back near 0 past this, which keeps them small
@@ -210,19 +210,7 @@ export class RoundRobin implements Balancer {
   }
 
   pick(_input: PickInput, exclude?: LbServer): LbServer | undefined {
-    switch (this.#choice.kind) {
-      case 'active':
-        this.queueOnServer = false;
-        return this.#act.next(exclude);
-      case 'backups':
-        this.queueOnServer = false;
-        return this.#bck.next(exclude);
-      case 'single':
-        this.queueOnServer = true;
-        return this.#choice.single;
-      case 'none':
-        return undefined;
-    }
+    return pickInGroups(this, this.#choice, this.#act, this.#bck, exclude);
   }
 
   update(): void {

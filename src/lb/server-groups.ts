@@ -56,3 +56,33 @@ export function chooseGroup(
   if (allbackups) return { kind: 'backups', members: backups, single: undefined };
   return { kind: 'single', members: backups, single: backups[0] };
 }
+
+/** A group of servers a dynamic balancer picks from (its actives, or its backups with `option allbackups`). */
+export interface PickGroup {
+  next(exclude: LbServer | undefined): LbServer | undefined;
+}
+
+/**
+ * The pick of a balancer that keeps an active and a backup group, for the
+ * `choice` in force; sets `balancer.queueOnServer` (a lone server queues
+ * its requests itself, as in HAProxy). No allocation: it runs per request.
+ */
+export function pickInGroups(
+  balancer: { queueOnServer: boolean },
+  choice: GroupChoice,
+  actives: PickGroup,
+  backups: PickGroup,
+  exclude: LbServer | undefined,
+): LbServer | undefined {
+  balancer.queueOnServer = choice.kind === 'single';
+  switch (choice.kind) {
+    case 'active':
+      return actives.next(exclude);
+    case 'backups':
+      return backups.next(exclude);
+    case 'single':
+      return choice.single;
+    case 'none':
+      return undefined;
+  }
+}
