@@ -58,14 +58,16 @@ export class Listener {
   };
 
   private afterProxy(s: Socket, h: ProxyHeader | null, target: ConnectionTarget, tls: TlsTerminator | null, failed: (why: string) => void): void {
-    const conn = (sock: Socket, t: ClientTls | null): ClientConn => (h !== null ? proxiedConn(s, h, t) : socketConn(sock, t));
+    // Addresses come from the TCP socket, which already holds the peer's
+    // (read in onConnection): asking the TLS socket would ask the kernel again.
+    const conn = (t: ClientTls | null): ClientConn => (h !== null ? proxiedConn(s, h, t) : socketConn(s, t));
     if (tls === null) {
       // readProxyHeader left the socket paused with what followed the header unshifted.
       s.resume();
-      target.accept(s, conn(s, null));
+      target.accept(s, conn(null));
       return;
     }
-    tls.wrap(s, target.handshakeTimeout, (ts, facts) => target.accept(ts, conn(ts, facts)), failed);
+    tls.wrap(s, target.handshakeTimeout, (ts, facts) => target.accept(ts, conn(facts)), failed);
   }
 
   /** Bind and listen; rejects with HAProxy's wording on failure. */
