@@ -22,6 +22,15 @@
 // Each figure also comes per second of the proxy process's own CPU time
 // (/proc/PID/stat), which still compares the proxies when the load CPU is
 // the limit (full ECDSA handshakes cost the client more than the server).
+//
+// Both proxies run for the whole scenario, each on its own ports (the same
+// configuration text otherwise), and each figure's time is cut into
+// BENCH_TLS_SLICES slices (default 5, whole seconds) measured on one proxy,
+// then the other, the first of each pair alternating: only one is under
+// load at a time, and a passing disturbance falls on both. Measured one
+// proxy after the other over minutes, the ratio followed the machine's
+// drift instead (on a shared VM the same s_time load cost the client 760
+// to 1100 us of CPU per connection within 20 minutes).
 
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -30,6 +39,7 @@ import { join } from 'node:path';
 import { makeCertificate, type CertKind } from './certificates.ts';
 import { HTTP_PROXY_HEAD, SMALL_BODY } from './configs.ts';
 import { busyShare, processCpuSeconds, sampleCpus } from './cpu-usage.ts';
+import { freePorts } from './ports.ts';
 import { LOAD_CPU, PROXY_CPU, spawnPinned, startHaproxy, startHawser, stopPinned, type Pinned } from './processes.ts';
 import type { Settings } from './scenarios.ts';
 import { runWrk } from './wrk.ts';
@@ -37,8 +47,11 @@ import { runWrk } from './wrk.ts';
 export type TlsLoad = 'full' | 'resumed' | 'keepalive';
 export type TlsPorts = Record<CertKind, number>;
 
+export type TlsProxy = 'haproxy' | 'hawser';
+const PROXIES: readonly TlsProxy[] = ['haproxy', 'hawser'];
+
 export interface TlsRow {
-  proxy: 'haproxy' | 'hawser';
+  proxy: TlsProxy;
   cert: CertKind;
   load: TlsLoad;
   /** Connections (full, resumed) or requests (keep-alive) per second. */
@@ -66,6 +79,9 @@ export interface TlsRatio {
 
 export interface TlsResult {
   clients: number;
+  /** Alternating slices each figure's time was cut into, and their length (s). */
+  slices: number;
+  sliceSeconds: number;
   rows: TlsRow[];
   ratios: TlsRatio[];
 }
@@ -193,36 +209,94 @@ export function tlsClients(env: NodeJS.ProcessEnv = process.env): number {
   return n;
 }
 
-/** haproxy, then hawser, each alone on the proxy CPU, under the same loads. */
+/** How many alternating slices a figure's measured time is cut into (BENCH_TLS_SLICES, default 5). */
+export function tlsSlices(env: NodeJS.ProcessEnv = process.env): number {
+  const n = Number(env.BENCH_TLS_SLICES ?? 5);
+  if (!Number.isInteger(n) || n < 1 || n > 60) throw new Error('bench: BENCH_TLS_SLICES must be an integer from 1 to 60');
+  return n;
+}
+
+/** One proxy's figures of one combination, summed over its slices. */
+class SliceSum {
+  wall = 0;
+  rateWall = 0;
+  resumedWall = 0;
+  errors = 0;
+  cpu = 0;
+  loadWall = 0;
+  add(f: LoadFigures, wall: number, cpu: number, load: number): void {
+    this.wall += wall;
+    this.rateWall += f.rate * wall;
+    this.resumedWall += (f.resumedShare ?? 0) * wall;
+    this.errors += f.errors;
+    this.cpu += cpu;
+    this.loadWall += load * wall;
+  }
+}
+
+/**
+ * haproxy and hawser on the proxy CPU, each on its own ports. For each
+ * figure both are warmed up, then the measured time is cut into slices
+ * taken on one proxy, then the other (one under load at a time), the first
+ * of each pair alternating, so that the machine's drift and passing
+ * disturbances fall on both.
+ */
 export async function runTls(origin: number, ports: TlsPorts, dir: string, o: Settings, log: (line: string) => void): Promise<TlsResult> {
   requireOpenssl();
   const clients = tlsClients();
+  const total = Math.max(1, Math.round(seconds(o.duration)));
+  const slices = Math.min(tlsSlices(), total);
+  const slice = `${Math.max(1, Math.round(total / slices))}s`;
   const pems = { ecdsa: makeCertificate(dir, 'ecdsa', 'tls-ecdsa'), rsa: makeCertificate(dir, 'rsa', 'tls-rsa') };
-  const file = join(dir, 'proxy-tls.cfg');
-  writeFileSync(file, tlsProxyConfig(ports, origin, pems));
+  const [hawserEcdsa, hawserRsa] = await freePorts(2);
+  const portsOf: Record<TlsProxy, TlsPorts> = { haproxy: ports, hawser: { ecdsa: hawserEcdsa!, rsa: hawserRsa! } };
+  const files: Record<TlsProxy, string> = { haproxy: join(dir, 'proxy-tls-haproxy.cfg'), hawser: join(dir, 'proxy-tls-hawser.cfg') };
+  for (const proxy of PROXIES) writeFileSync(files[proxy], tlsProxyConfig(portsOf[proxy], origin, pems));
   const rows: TlsRow[] = [];
-  for (const proxy of ['haproxy', 'hawser'] as const) {
-    const p: Pinned = proxy === 'haproxy' ? await startHaproxy('haproxy (proxy)', file, PROXY_CPU, ports.rsa) : await startHawser(file, PROXY_CPU, o.hawserNodeArgs);
-    try {
-      for (const cert of ['ecdsa', 'rsa'] as const) await expectHttps200(ports[cert]);
-      const pid = p.child.pid ?? 0;
-      for (const { cert, load } of PLAN) {
-        log(`  tls: ${proxy} ${cert} ${load}...`);
-        if (seconds(o.warmup) > 0) await runLoad(load, ports[cert], o.warmup, clients);
-        const cpu0 = processCpuSeconds(pid);
-        const before = sampleCpus();
-        const t0 = performance.now();
-        const f = await runLoad(load, ports[cert], o.duration, clients);
-        const wall = (performance.now() - t0) / 1000;
-        const proxyCpu = (processCpuSeconds(pid) - cpu0) / wall;
-        const loadCpu = busyShare(before, sampleCpus(), LOAD_CPU);
-        rows.push({ proxy, cert, load, ...f, proxyCpu, loadCpu, ratePerCpuS: proxyCpu > 0.01 ? f.rate / proxyCpu : 0 });
+  const running: Partial<Record<TlsProxy, Pinned>> = {};
+  try {
+    running.haproxy = await startHaproxy('haproxy (proxy)', files.haproxy, PROXY_CPU, portsOf.haproxy.rsa);
+    running.hawser = await startHawser(files.hawser, PROXY_CPU, o.hawserNodeArgs);
+    for (const proxy of PROXIES) for (const cert of ['ecdsa', 'rsa'] as const) await expectHttps200(portsOf[proxy][cert]);
+    for (const { cert, load } of PLAN) {
+      log(`  tls: ${cert} ${load}, ${slices} x ${slice} on each proxy...`);
+      if (seconds(o.warmup) > 0) for (const proxy of PROXIES) await runLoad(load, portsOf[proxy][cert], o.warmup, clients);
+      const sums: Record<TlsProxy, SliceSum> = { haproxy: new SliceSum(), hawser: new SliceSum() };
+      for (let i = 0; i < slices; i++) {
+        for (const proxy of i % 2 === 0 ? PROXIES : [...PROXIES].reverse()) {
+          const pid = running[proxy]!.child.pid ?? 0;
+          const cpu0 = processCpuSeconds(pid);
+          const before = sampleCpus();
+          const t0 = performance.now();
+          const f = await runLoad(load, portsOf[proxy][cert], slice, clients);
+          const wall = (performance.now() - t0) / 1000;
+          sums[proxy].add(f, wall, processCpuSeconds(pid) - cpu0, busyShare(before, sampleCpus(), LOAD_CPU));
+        }
       }
-    } finally {
-      await stopPinned(p, proxy === 'hawser' ? 'SIGINT' : 'SIGTERM');
+      for (const proxy of PROXIES) {
+        const m = sums[proxy];
+        const rate = m.rateWall / m.wall;
+        const proxyCpu = m.cpu / m.wall;
+        rows.push({
+          proxy,
+          cert,
+          load,
+          rate,
+          resumedShare: load === 'keepalive' ? null : m.resumedWall / m.wall,
+          errors: m.errors,
+          proxyCpu,
+          loadCpu: m.loadWall / m.wall,
+          ratePerCpuS: proxyCpu > 0.01 ? rate / proxyCpu : 0,
+        });
+      }
     }
+  } finally {
+    if (running.hawser !== undefined) await stopPinned(running.hawser, 'SIGINT');
+    if (running.haproxy !== undefined) await stopPinned(running.haproxy, 'SIGTERM');
   }
-  return { clients, rows, ratios: tlsRatios(rows) };
+  // The table lists haproxy's figures, then hawser's (sort is stable: PLAN order within each).
+  rows.sort((x, y) => PROXIES.indexOf(x.proxy) - PROXIES.indexOf(y.proxy));
+  return { clients, slices, sliceSeconds: seconds(slice), rows, ratios: tlsRatios(rows) };
 }
 
 export function tlsRatios(rows: readonly TlsRow[]): TlsRatio[] {
@@ -243,7 +317,7 @@ const LOAD_TEXT: Readonly<Record<TlsLoad, string>> = {
 
 export function tlsTable(r: TlsResult): string {
   const lines = [
-    `tls: bind ... ssl crt (ECDSA P-256, RSA 2048), mode http; handshakes: ${r.clients} x openssl s_time -new|-reuse -www /; keep-alive: wrk -t1 -c50 https; proxy on CPU ${PROXY_CPU}, load and origin on CPU ${LOAD_CPU}`,
+    `tls: bind ... ssl crt (ECDSA P-256, RSA 2048), mode http; handshakes: ${r.clients} x openssl s_time -new|-reuse -www /; keep-alive: wrk -t1 -c50 https; proxy on CPU ${PROXY_CPU}, load and origin on CPU ${LOAD_CPU}; each figure ${r.slices} x ${r.sliceSeconds} s per proxy, alternating`,
     `  ${'proxy'.padEnd(8)} ${'figure'.padEnd(27)} ${'rate'.padStart(9)} ${'resumed'.padStart(8)} ${'errors'.padStart(7)} ${'proxy CPU'.padStart(10)} ${'load CPU'.padStart(9)} ${'per CPU-s'.padStart(10)}`,
   ];
   for (const row of r.rows) {
