@@ -19,6 +19,7 @@
 import { EventEmitter } from 'node:events';
 import { connect, constants, type ClientHttp2Session, type ClientHttp2Stream, type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http2';
 import type { Socket } from 'node:net';
+import { STATUS_CODES } from 'node:http';
 import { ChunkedScanner, DEFAULT_LIMITS, HEAD_END, isHeadError, parseRequestHead, reasonPhrase, type ChunkSink, type HttpHead } from '../http/index.ts';
 
 /** Request fields HTTP/2 forbids or that describe the HTTP/1.1 hop only. */
@@ -215,6 +216,7 @@ export class H2ServerSocket extends EventEmitter implements ChunkSink {
       return this.fail(err as Error);
     }
     this.stream = stream;
+    stream.on('headers', this.onInterim);
     stream.on('response', this.onResponse);
     stream.on('trailers', this.onTrailers);
     stream.on('data', this.onData);
@@ -278,18 +280,16 @@ export class H2ServerSocket extends EventEmitter implements ChunkSink {
 
   // ---- response: a stream in, HTTP/1.1 bytes out
 
+  /** An interim response (100 Continue, 103 Early Hints) goes on as one, as the pipeline forwards them. */
+  private readonly onInterim = (h: IncomingHttpHeaders): void => {
+    const status = Number(h[':status']);
+    if (status >= 100 && status < 200 && status !== 101) this.emit('data', Buffer.from(statusAndFields(status, h) + '\r\n', 'latin1'));
+  };
+
   private readonly onResponse = (h: IncomingHttpHeaders): void => {
     const status = Number(h[':status']);
-    let out = `HTTP/1.1 ${status} ${reasonPhrase(status)}\r\n`;
-    let length = false;
-    for (const name in h) {
-      if (name.charCodeAt(0) === 0x3a /* : */ || RESPONSE_HOP_FIELDS.has(name)) continue;
-      const v = h[name];
-      if (v === undefined) continue;
-      if (name === 'content-length') length = true;
-      if (Array.isArray(v)) for (const x of v) out += `${name}: ${x}\r\n`;
-      else out += `${name}: ${v}\r\n`;
-    }
+    let out = statusAndFields(status, h);
+    const length = h['content-length'] !== undefined;
     this.bodiless ||= status === 204 || status === 304;
     this.chunkedOut = !this.bodiless && !length;
     if (this.chunkedOut) out += 'transfer-encoding: chunked\r\n';
@@ -397,4 +397,18 @@ export class H2ServerSocket extends EventEmitter implements ChunkSink {
     this.emit('error', err);
     this.destroy();
   }
+}
+
+/** An HTTP/1.1 status line and the fields of an HTTP/2 header block (pseudo-headers and connection fields left out). */
+function statusAndFields(status: number, h: IncomingHttpHeaders): string {
+  // HTTP/2 carries no reason phrase: the standard one (RFC 9110's, as Node lists them).
+  let out = `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? reasonPhrase(status)}\r\n`;
+  for (const name in h) {
+    if (name.charCodeAt(0) === 0x3a /* : */ || RESPONSE_HOP_FIELDS.has(name)) continue;
+    const v = h[name];
+    if (v === undefined) continue;
+    if (Array.isArray(v)) for (const x of v) out += `${name}: ${x}\r\n`;
+    else out += `${name}: ${v}\r\n`;
+  }
+  return out;
 }

@@ -11,6 +11,7 @@ import test, { type ExecutionContext } from 'ava';
 import { createSecureServer, createServer, connect, type Http2Server, type Http2SecureServer, type IncomingHttpHeaders, type ServerHttp2Stream } from 'node:http2';
 import { readFileSync } from 'node:fs';
 import { execFile } from 'node:child_process';
+import { connect as netConnect } from 'node:net';
 import { CertFactory } from '../support/certs.ts';
 import { h2Request } from '../support/h2-client.ts';
 import { HAWSER_BIN, startHawser, writeConfig } from '../support/hawser-process.ts';
@@ -36,6 +37,8 @@ interface H2Origin {
  */
 function handle(seen: Seen[]) {
   return (stream: ServerHttp2Stream, headers: IncomingHttpHeaders): void => {
+    // An interim response, as servers answer an Expect (node:http2 leaves it to the application).
+    if (headers.expect === '100-continue') stream.additionalHeaders({ ':status': 100 });
     const chunks: Buffer[] = [];
     stream.on('data', (d: Buffer) => chunks.push(d));
     stream.on('error', () => {});
@@ -165,6 +168,9 @@ test('h2c to the server: requests become streams with the right pseudo-headers a
   t.is(first.te, 'trailers');
   t.is(origin.seen.length, 6);
   t.is(origin.sessions(), 1, 'one HTTP/2 connection carried the six requests, one stream each');
+  // HTTP/2 has no reason phrase: the client gets the standard one.
+  const empty = (await rawRequest(web!, 'GET /empty HTTP/1.1\r\nHost: app.test\r\nConnection: close\r\n\r\n')).toString('latin1');
+  t.regex(empty, /^HTTP\/1\.1 204 No Content\r\n/);
 });
 
 test("the server's trailers reach an HTTP/1.1 client in the last chunk (gRPC's grpc-status)", async (t) => {
@@ -212,6 +218,38 @@ test('an HTTP/2 client through an HTTP/2 server: the same rules, the stream answ
   const plain = await h2Request(session, '/nolength', { headers: { ':authority': 'app.test' } });
   t.is(plain.body, 'part one, part two');
   t.is(plain.rstCode, 0);
+});
+
+test("an Expect: 100-continue request: the server's 100 Continue reaches the client, which then sends its body", async (t) => {
+  const origin = await h2cOrigin(t);
+  const [web] = await freePorts(1);
+  await startHawser(t, config(web!, `server s1 127.0.0.1:${origin.port} proto h2`));
+  const sock = netConnect({ host: '127.0.0.1', port: web! });
+  t.teardown(() => sock.destroy());
+  let got = '';
+  const until = (what: RegExp): Promise<void> =>
+    new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no ${what} in ${JSON.stringify(got)}`)), 5000);
+      const check = (): void => {
+        if (!what.test(got)) return;
+        clearTimeout(timer);
+        sock.off('data', onData);
+        resolve();
+      };
+      const onData = (d: Buffer): void => {
+        got += d.toString('latin1');
+        check();
+      };
+      sock.on('data', onData);
+      check();
+    });
+  sock.write('POST /continue HTTP/1.1\r\nHost: app.test\r\nExpect: 100-continue\r\nContent-Length: 4\r\nConnection: close\r\n\r\n');
+  await until(/^HTTP\/1\.1 100 Continue\r\n\r\n/);
+  t.is(origin.seen.length, 0, 'the body is not sent yet');
+  sock.write('body');
+  await until(/\r\n\r\n\{.*\}$/s);
+  t.regex(got, /HTTP\/1\.1 200 OK\r\n/);
+  t.like(JSON.parse(got.slice(got.lastIndexOf('\r\n\r\n') + 4)), { path: '/continue', body: 'body' });
 });
 
 test('a stream the server resets is answered 502; the next request opens a new connection', async (t) => {
