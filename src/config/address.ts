@@ -194,6 +194,11 @@ export function parseAddress(
   return result;
 }
 
+/** `host:port` as an address is printed (logs, show stat, labels), an IPv6 host in brackets. */
+export function hostPort(host: string, port: number): string {
+  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
 /** `addr` on a server or tcp-check connect: an IP address or a host name, no port. */
 export function parseHostOnly(raw: string, env: Readonly<Record<string, string | undefined>>): { ok: true; host: string } | { ok: false; error: string } {
   const s = expandAddressEnv(raw, env);

@@ -21,6 +21,7 @@ export { parseSources, type ParseOptions, type ParseResult, type SourceText } fr
 export type { ConditionEvaluator } from './conditional.ts';
 export { applyTlsWord, applyBindVerify, tlsVersionRange, TLS_VERSIONS, CRT_LIST_WORDS } from './tls.ts';
 export { cookieSettings } from './cookie.ts';
+export { hostPort } from './address.ts';
 
 /** Parses one configuration text; `file` is the name used in diagnostics. */
 export function parseConfigText(text: string, file: string, opts: ParseOptions): ParseResult {

@@ -7,7 +7,7 @@
 
 import { chmodSync, chownSync, lstatSync, unlinkSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
-import type { Bind } from '../config/index.ts';
+import { hostPort, type Bind } from '../config/index.ts';
 import { TlsTerminator, type BindTlsPlan, type ClientTls } from '../tls/index.ts';
 import { proxiedConn, readProxyHeader, socketConn, type ClientConn } from './client-conn.ts';
 import type { ProxyHeader } from './proxy-protocol.ts';
@@ -170,7 +170,7 @@ export function bindLabel(b: Bind): string {
   const a = b.address;
   if (a.kind === 'fd') return `fd@${a.fd}`;
   if (a.kind === 'unix') return a.path;
-  return a.host.includes(':') ? `[${a.host}]:${a.port}` : `${a.host || '0.0.0.0'}:${a.port}`;
+  return hostPort(a.host || '0.0.0.0', a.port);
 }
 
 function describeErrno(err: NodeJS.ErrnoException): string {

@@ -7,6 +7,7 @@ import { connect, type Socket } from 'node:net';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import { sampleText, type SampleContext } from '../acl/index.ts';
 import type { RuntimeServer } from '../backend/index.ts';
+import { hostPort } from '../config/index.ts';
 import { rememberServerSession, serverTlsOptions } from '../tls/index.ts';
 import { H2ServerSocket } from '../h2/index.ts';
 import { encodeProxyV1, encodeProxyV2 } from './proxy-protocol.ts';
@@ -282,8 +283,3 @@ export function setIdleTimeout(s: Socket, ms: number): void {
 }
 
 function noop(): void {}
-
-/** host:port for a URL authority (an IPv6 address in brackets). */
-function hostPort(host: string, port: number): string {
-  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
-}

@@ -5,6 +5,7 @@
 // way, and `show sess 0x2a` finds it. Internal flags, buffer states and file
 // descriptors are HAProxy's internals: they read 0 / -1.
 
+import { hostPort } from '../config/index.ts';
 import type { SessionView } from '../proxy/index.ts';
 import { bracketDate } from './show-errors.ts';
 
@@ -49,7 +50,7 @@ function proto(addr: string): string {
 }
 
 function src(addr: string, port: number): string {
-  return addr === 'unix' ? `unix:${port}` : `${addr.includes(':') ? `[${addr}]` : addr}:${port}`;
+  return addr === 'unix' ? `unix:${port}` : hostPort(addr, port);
 }
 
 const TAIL = 'ts=00 epoch=0x0';

@@ -2,6 +2,7 @@
 // the same columns in the same order and the same empty cells, so scripts,
 // hatop and exporters that read HAProxy's CSV read ours.
 
+import { hostPort } from '../config/index.ts';
 import type { RuntimeBackend, RuntimeServer } from '../backend/index.ts';
 import { statusDescription, type CheckStatus, type ServerHealth } from '../checks/index.ts';
 import type { RuntimeFrontend } from '../proxy/index.ts';
@@ -247,7 +248,7 @@ function serverRow(p: StatProxy, be: RuntimeBackend, s: RuntimeServer, view: Sta
     srv_abrt: 0,
     lastsess: -1,
     // A server waiting for its name to resolve has no address yet.
-    addr: s.host === '' ? '' : `${s.host.includes(':') ? `[${s.host}]` : s.host}:${s.port}`,
+    addr: s.host === '' ? '' : hostPort(s.host, s.port),
     mode: be.mode,
     wrew: 0,
     connect: 0,

@@ -4,7 +4,7 @@
 
 import { chmodSync, linkSync, lstatSync, renameSync, unlinkSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
-import type { StatsSocket } from '../config/index.ts';
+import { hostPort, type StatsSocket } from '../config/index.ts';
 
 export class StatsSocketListener {
   readonly config: StatsSocket;
@@ -16,7 +16,7 @@ export class StatsSocketListener {
   constructor(config: StatsSocket, onConnection: (s: Socket, cfg: StatsSocket) => void) {
     this.config = config;
     const a = config.address;
-    this.label = a.kind === 'unix' ? a.path : a.kind === 'fd' ? `fd@${a.fd}` : `${a.host.includes(':') ? `[${a.host}]` : a.host}:${a.port}`;
+    this.label = a.kind === 'unix' ? a.path : a.kind === 'fd' ? `fd@${a.fd}` : hostPort(a.host, a.port);
     // allowHalfOpen: `socat` shuts its side after sending; the answer still goes out.
     this.server = createServer({ allowHalfOpen: true }, (s) => onConnection(s, config));
     this.server.on('error', () => {});

@@ -12,7 +12,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { constants } from 'node:crypto';
 import { createSecureContext, DEFAULT_CIPHERS, type SecureContext, type SecureContextOptions } from 'node:tls';
 import type { Backend, Bind, BindTls, Config, Diagnostic, GlobalSection, Server, SourcePos, TlsSettings, TlsVersion } from '../config/index.ts';
-import { tlsVersionRange } from '../config/index.ts';
+import { hostPort, tlsVersionRange } from '../config/index.ts';
 import { Certificate } from './certificate.ts';
 import { parseCrtList } from './crt-list.ts';
 import { splitPem } from './pem.ts';
@@ -592,5 +592,5 @@ function addressText(b: Bind): string {
   const a = b.address;
   if (a.kind === 'fd') return `fd@${a.fd}`;
   if (a.kind === 'unix') return a.path;
-  return a.host.includes(':') ? `[${a.host}]:${a.port}` : `${a.host}:${a.port}`;
+  return hostPort(a.host, a.port);
 }
