@@ -330,19 +330,9 @@ export class H2ServerSocket extends EventEmitter implements ChunkSink {
     for (const b of q) if (this.state !== R_DEAD) this.feed(b, 0);
   }
 
+  /** The last chunk, with the server's trailers (HTTP/2 forbids connection fields in them too). */
   private lastChunk(): Buffer {
-    let last = '0\r\n';
-    const t = this.trailers;
-    if (t !== null) {
-      for (const name in t) {
-        if (name.charCodeAt(0) === 0x3a) continue;
-        const v = t[name];
-        if (v === undefined) continue;
-        if (Array.isArray(v)) for (const x of v) last += `${name}: ${x}\r\n`;
-        else last += `${name}: ${v}\r\n`;
-      }
-    }
-    return Buffer.from(last + '\r\n', 'latin1');
+    return Buffer.from(`0\r\n${this.trailers === null ? '' : fieldLines(this.trailers)}\r\n`, 'latin1');
   }
 
   private onStreamClose(s: ClientHttp2Stream): void {
@@ -399,10 +389,15 @@ export class H2ServerSocket extends EventEmitter implements ChunkSink {
   }
 }
 
-/** An HTTP/1.1 status line and the fields of an HTTP/2 header block (pseudo-headers and connection fields left out). */
+/** An HTTP/1.1 status line and the fields of an HTTP/2 header block. */
 function statusAndFields(status: number, h: IncomingHttpHeaders): string {
   // HTTP/2 carries no reason phrase: the standard one (RFC 9110's, as Node lists them).
-  let out = `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? reasonPhrase(status)}\r\n`;
+  return `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? reasonPhrase(status)}\r\n${fieldLines(h)}`;
+}
+
+/** The field lines of an HTTP/2 header block, each with its CRLF (pseudo-headers and connection fields left out). */
+function fieldLines(h: IncomingHttpHeaders): string {
+  let out = '';
   for (const name in h) {
     if (name.charCodeAt(0) === 0x3a /* : */ || RESPONSE_HOP_FIELDS.has(name)) continue;
     const v = h[name];
