@@ -7,7 +7,7 @@
 // is the stream's 200 (RFC 8441 5) and every byte after it tunnel data.
 // No I/O: bytes in, calls out.
 
-import { ChunkedScanner, DEFAULT_LIMITS, HEAD_END, isHeadError, parseResponseHead, type ChunkSink } from '../http/index.ts';
+import { ChunkedScanner, DEFAULT_LIMITS, HEAD_END, isHeadError, parseResponseHead, parseTrailerFields, type ChunkSink } from '../http/index.ts';
 
 export interface ResponseSink {
   /** `trailersMayFollow`: the body is chunked, so the response may end with trailers. */
@@ -19,7 +19,12 @@ export interface ResponseSink {
   error(why: string): void;
 }
 
-const DROPPED = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade']);
+/**
+ * Connection-specific fields (RFC 9113 8.2.2), and those node:http2 refuses
+ * as such (it throws on HTTP2-Settings, and on TE, which a response has no
+ * use for anyway).
+ */
+const DROPPED = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'http2-settings']);
 
 const S_HEAD = 0;
 const S_LENGTH = 1;
@@ -41,7 +46,8 @@ export class ResponseReader implements ChunkSink {
   /** Made for a chunked response only. */
   private chunks: ChunkedScanner | null = null;
   /** The trailer section's bytes so far (rarely any). */
-  private trailerText = '';
+  private trailerBytes: Buffer[] = [];
+  private trailerLength = 0;
   /** The request was an extended CONNECT. */
   private readonly tunnel: boolean;
 
@@ -73,14 +79,7 @@ export class ResponseReader implements ChunkSink {
         buf = all.subarray(end + 4);
         const upgraded = this.tunnel && h.status === 101;
         if (h.status < 200 && !upgraded) continue; // 1xx: the final response follows
-        const fields: Record<string, string | string[]> = {};
-        for (let i = 0; i < h.headers.length; i += 2) {
-          const name = h.headers[i]!.toLowerCase();
-          if (DROPPED.has(name) || (upgraded && UPGRADE_ONLY.has(name))) continue;
-          const prev = fields[name];
-          const v = h.headers[i + 1]!;
-          fields[name] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];
-        }
+        const fields = h2Fields(h.headers, DROPPED, upgraded ? UPGRADE_ONLY : null);
         if (upgraded) {
           this.state = S_TUNNEL;
           this.sink.head(200, fields, false, false);
@@ -133,15 +132,25 @@ export class ResponseReader implements ChunkSink {
   }
 
   trailerData(buf: Buffer, start: number, end: number): void {
-    if (this.trailerText.length < DEFAULT_LIMITS.maxHeadSize) this.trailerText += buf.toString('latin1', start, end);
+    // A copy: the buffer is the session's, reused once we return.
+    this.trailerBytes.push(Buffer.from(buf.subarray(start, end)));
+    this.trailerLength += end - start;
   }
 
   private finish(): void {
+    if (this.trailerLength === 0) {
+      this.state = S_DONE;
+      this.sink.end();
+      return;
+    }
+    if (this.trailerLength > DEFAULT_LIMITS.maxHeadSize) return this.fail('trailer section too large');
+    // Checked as a head's fields are (HTTP/2 would refuse what they refuse: a bad name or value).
+    const flat = parseTrailerFields(Buffer.concat([...this.trailerBytes, CRLF]), 0, this.trailerLength + 2, DEFAULT_LIMITS);
+    this.trailerBytes = [];
+    this.trailerLength = 0;
+    if (isHeadError(flat)) return this.fail(`invalid trailer section: ${flat.message}`);
     this.state = S_DONE;
-    if (this.trailerText === '') return this.sink.end();
-    const text = this.trailerText;
-    this.trailerText = '';
-    this.sink.end(trailerFields(text));
+    this.sink.end(h2Fields(flat, NOT_TRAILERS, null));
   }
 
   private fail(why: string): void {
@@ -151,17 +160,17 @@ export class ResponseReader implements ChunkSink {
 }
 
 /** Fields a trailer section may not carry on to HTTP/2: framing, routing and connection-specific ones (RFC 9110 6.5.1). */
-const NOT_TRAILERS = new Set([...DROPPED, 'content-length', 'host', 'te', 'trailer', 'content-type', 'content-encoding', 'set-cookie']);
+const NOT_TRAILERS = new Set([...DROPPED, 'content-length', 'host', 'trailer', 'content-type', 'content-encoding', 'set-cookie']);
 
-/** The field lines of a trailer section as HTTP/2 trailers (lower-case names); lines that are not fields are skipped. */
-function trailerFields(text: string): Record<string, string | string[]> {
+const CRLF = Buffer.from('\r\n', 'latin1');
+
+/** Flat [name, value, ...] fields as node:http2 takes them: lower-case names, repeated ones as arrays, `drop` and `alsoDrop` left out. */
+function h2Fields(flat: readonly string[], drop: ReadonlySet<string>, alsoDrop: ReadonlySet<string> | null): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};
-  for (const line of text.split('\r\n')) {
-    const colon = line.indexOf(':');
-    if (colon <= 0) continue;
-    const name = line.slice(0, colon).trim().toLowerCase();
-    if (name === '' || NOT_TRAILERS.has(name)) continue;
-    const v = line.slice(colon + 1).trim();
+  for (let i = 0; i < flat.length; i += 2) {
+    const name = flat[i]!.toLowerCase();
+    if (drop.has(name) || alsoDrop?.has(name) === true) continue;
+    const v = flat[i + 1]!;
     const prev = out[name];
     out[name] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];
   }

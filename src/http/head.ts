@@ -72,7 +72,7 @@ export class HeadError {
   }
 }
 
-export function isHeadError(x: HttpHead | HeadError): x is HeadError {
+export function isHeadError<T>(x: T | HeadError): x is HeadError {
   return x instanceof HeadError;
 }
 
@@ -111,6 +111,16 @@ export function parseRequestHead(buf: Buffer, start: number, end: number, limits
     return new HeadError('missing Host header in HTTP/1.1 request', start);
   }
   return head;
+}
+
+/**
+ * The field lines of a chunked body's trailer section in buf[start, end)
+ * (each line with its CRLF, then the final CRLF), by the same rules as a
+ * head's: [name, value, name, value, ...].
+ */
+export function parseTrailerFields(buf: Buffer, start: number, end: number, limits: HeadLimits): string[] | HeadError {
+  const head = new HttpHead();
+  return parseFields(buf, start, end, head, limits, false) ?? head.headers;
 }
 
 /** Parse a response head in buf[start, end). */

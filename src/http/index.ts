@@ -1,7 +1,7 @@
 // HTTP/1.x codec: strict head parsing, body framing, rendering, and the
 // responses Hawser produces itself. Pure: no sockets here.
 
-export { HttpHead, HeadError, HEAD_END, DEFAULT_LIMITS, parseRequestHead, parseResponseHead, isHeadError, removeHeader } from './head.ts';
+export { HttpHead, HeadError, HEAD_END, DEFAULT_LIMITS, parseRequestHead, parseResponseHead, parseTrailerFields, isHeadError, removeHeader } from './head.ts';
 export type { HeadLimits } from './head.ts';
 export { ChunkedScanner, type ChunkSink } from './chunked.ts';
 export { renderRequestHead, renderResponseHead } from './serialize.ts';

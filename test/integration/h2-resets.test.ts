@@ -124,3 +124,59 @@ backend ws
   t.is(fe?.scur, '0', 'no current connection on the frontend');
   t.regex(await socat(sock, 'show info\n'), /\nCurrConns: 0\n/);
 });
+
+test('HTTP/2: what HTTP/2 cannot carry from an HTTP/1.1 server is dropped or resets only that stream; the process goes on', async (t) => {
+  // By path: HTTP2-Settings and TE in a response (node:http2 throws on both as connection fields), a status
+  // above 599, a trailer whose name has a space, one whose value has a control character, and good trailers.
+  const answers: Record<string, string> = {
+    '/settings': 'HTTP/1.1 200 OK\r\nHTTP2-Settings: AAMAAABkAAQCAAAAAAIAAAAA\r\nTE: gzip\r\nContent-Length: 2\r\n\r\nok',
+    '/status': 'HTTP/1.1 999 Odd\r\nContent-Length: 2\r\n\r\nok',
+    '/bad-name': 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\nbad name: x\r\n\r\n',
+    '/bad-value': 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\ngrpc-message: a\x01b\r\n\r\n',
+    '/good': 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\ngrpc-status: 0\r\n\r\n',
+  };
+  const app = await tcpServer(t, (s) => {
+    let buf = '';
+    s.on('end', () => s.end());
+    s.on('data', (d: Buffer) => {
+      buf += d.toString('latin1');
+      let end: number;
+      while ((end = buf.indexOf('\r\n\r\n')) >= 0) {
+        const path = buf.slice(0, end).split(' ')[1] ?? '';
+        buf = buf.slice(end + 4);
+        s.write(answers[path] ?? 'HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n');
+      }
+    });
+  });
+  const port = await freePort();
+  const hawser = await startHawser(t, `${HTTP_DEFAULTS}frontend www\n    bind 127.0.0.1:${port}\n    default_backend app\nbackend app\n    server a1 127.0.0.1:${app.port}\n`);
+  const session = connect(`http://127.0.0.1:${port}`);
+  t.teardown(() => session.destroy());
+  const trailersOf = (path: string): Promise<{ status: string | undefined; trailers: Record<string, unknown> | undefined; rst: number }> =>
+    new Promise((resolve) => {
+      const r = session.request({ ':path': path });
+      let status: string | undefined;
+      let trailers: Record<string, unknown> | undefined;
+      r.on('response', (h) => (status = String(h[':status'])));
+      r.on('trailers', (h) => (trailers = h));
+      r.on('data', () => {});
+      r.on('error', () => {});
+      r.on('close', () => resolve({ status, trailers, rst: r.rstCode ?? 0 }));
+      r.setTimeout(5000, () => r.close());
+    });
+  const settings = await h2Request(session, '/settings');
+  t.is(Number(settings.headers[':status']), 200, 'connection fields dropped, the response carried');
+  t.is(settings.headers['http2-settings'], undefined);
+  t.is(settings.headers.te, undefined);
+  t.is(settings.body, 'ok');
+  t.is(Number((await h2Request(session, '/status')).headers[':status']), 502, 'a status beyond 599 is an invalid response, as on HTTP/1.1');
+  for (const path of ['/bad-name', '/bad-value']) {
+    const r = await trailersOf(path);
+    t.is(r.rst, constants.NGHTTP2_INTERNAL_ERROR, `${path}: an invalid trailer section resets the stream`);
+    t.is(r.trailers, undefined, path);
+  }
+  const good = await trailersOf('/good');
+  t.like(good, { status: '200', rst: 0 });
+  t.like(good.trailers, { 'grpc-status': '0' });
+  t.is(hawser.child.exitCode, null, 'still running');
+});

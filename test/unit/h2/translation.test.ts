@@ -92,6 +92,14 @@ test('responses: content-length, chunked, close-delimited, 1xx skipped, HEAD and
     );
     t.deepEqual(g.trailers, { 'grpc-status': '0', 'grpc-message': 'all good', 'x-many': ['1', '2'] }, 'framing fields are no trailers');
     t.is(read('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n', step).trailers, undefined, 'no trailer section');
+    // Checked as head fields are: what HTTP/2 would refuse fails the response (the stream is reset), never a throw.
+    for (const bad of ['bad name: x', 'x-v: a\x01b', 'no colon']) {
+      const r = read(`HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n${bad}\r\n\r\n`, step);
+      t.regex(r.failed, /^invalid trailer section: /, JSON.stringify(bad));
+      t.is(r.ended, 0);
+    }
+    const c2 = read('HTTP/1.1 200 OK\r\nHTTP2-Settings: AAA\r\nTE: gzip\r\nContent-Length: 0\r\n\r\n', step);
+    t.deepEqual(c2.headers, { 'content-length': '0' }, 'fields node:http2 refuses as connection-specific are dropped');
     const h = read('HTTP/1.1 200 OK\r\nContent-Length: 99\r\n\r\n', step, true);
     t.true(h.endStream);
     t.is(h.ended, 1);
