@@ -64,7 +64,6 @@ export class H2ServerSocket extends EventEmitter implements ChunkSink {
   private goingAway = false;
   /** Ended by a failure (reported as 'error'): no 'end' before 'close'. */
   private failed = false;
-  private closeEmitted = false;
   /** Bytes of the next request that came while the stream before it was ending. */
   private queued: Buffer[] = [];
   connecting = true;
@@ -373,9 +372,7 @@ export class H2ServerSocket extends EventEmitter implements ChunkSink {
   private readonly onSessionClose = (): void => {
     this.destroyed = true;
     this.state = R_DEAD;
-    if (this.closeEmitted) return;
-    this.closeEmitted = true;
-    // The server went (GOAWAY, or the connection closed): the pipeline reads it as the server's end.
+    // Once per session (node:http2 emits 'close' once). The server went (GOAWAY, or the connection closed): the pipeline reads it as the server's end.
     if (!this.failed) this.emit('end');
     this.emit('close', this.failed);
   };
