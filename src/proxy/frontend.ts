@@ -191,6 +191,11 @@ export class RuntimeFrontend implements LogCounters {
       this.held.push(socket);
       if (conn !== null) this.heldConns.set(socket, conn);
       this.counters.hold(1);
+      // nbthread: a session on another thread may have ended between the
+      // failed reserve and the hold, when that thread saw no held connection
+      // to wake; it frees its slot before it looks, so looking again here
+      // after holding cannot miss it (the slot or the wake-up, one of them).
+      this.counters.admitHeld();
       return;
     }
     this.start(socket, conn);
