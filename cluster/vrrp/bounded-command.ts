@@ -51,11 +51,17 @@ export function runBounded(argv: readonly string[], timeoutMs: number, done: (ou
       // the whole group is gone
     }
   };
-  deadline = setTimeout(() => {
+  const expire = (): void => {
+    if (finished) return;
     timedOut = true;
     signalGroup('SIGTERM');
     graceTimer = setTimeout(() => signalGroup('SIGKILL'), KILL_GRACE);
-  }, timeoutMs);
+  };
+  // Timers run before the loop reads I/O: after a busy turn (start-up, a
+  // reload) the deadline can fire while the exit of a script that ended in
+  // time is still unread. setImmediate runs after that read, so such a
+  // script keeps its own outcome.
+  deadline = setTimeout(() => setImmediate(expire), timeoutMs);
   child.on('error', (err) => finish({ kind: 'error', message: err.message }));
   child.on('exit', (code, signal) => {
     if (timedOut) {

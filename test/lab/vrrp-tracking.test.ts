@@ -44,7 +44,8 @@ function nth(p: LabProcess, to: string, n: number, timeoutMs: number): Promise<s
 test('track-script, weight 0: Fault after `fall` failures (the backup takes over at once), back after `rise` successes', async (t) => {
   const { lab, dir, lb1, lb2 } = await pair(
     t,
-    (d) => [`track-script "test -e ${join(d, 'healthy')}" interval 100ms rise 2 fall 3`],
+    // timeout 1s: the default (the interval) could fail a run whose start is slow on a loaded machine.
+    (d) => [`track-script "test -e ${join(d, 'healthy')}" interval 100ms timeout 1s rise 2 fall 3`],
     async (_lab, d) => writeFileSync(join(d, 'healthy'), ''),
   );
   const flag = join(dir, 'healthy');
