@@ -23,8 +23,11 @@ ${extra}
 ${servers.map((s, i) => `    server ${s.name} 127.0.0.1:${s.port} ${serverOpts[i]}`).join('\n')}
 `,
   );
-  return async (path: string, headers: Record<string, string> = {}) =>
+  const ask = async (path: string, headers: Record<string, string> = {}) =>
     String((await httpRequest(port, path, { headers })).headers['x-served-by']);
+  /** Resolves when the next request reaches any of the servers. */
+  const arrival = (): Promise<void> => new Promise((r) => servers.forEach((s) => s.server.once('request', () => r())));
+  return Object.assign(ask, { arrival });
 }
 
 function counts(xs: string[]): Record<string, number> {
@@ -57,8 +60,9 @@ test('first fills the first server up to its maxconn', async (t) => {
 test('leastconn sends a new request to the server with fewer active ones', async (t) => {
   const ask = await setup(t, 'leastconn', ['', '']);
   // while one server holds a slow request, quick ones go to the other
+  const held = ask.arrival();
   const hold = ask('/slow/800');
-  await new Promise((r) => setTimeout(r, 100));
+  await held;
   const quick: string[] = [];
   for (let i = 0; i < 5; i++) quick.push(await ask('/'));
   const holder = await hold;

@@ -17,8 +17,13 @@ import { httpRequest } from '../support/http-client.ts';
 import { HTTP_DEFAULTS } from '../support/configs.ts';
 import { socat } from '../support/socat.ts';
 
+/** Counts the requests each server started by backend() received, by port. */
+const received = new Map<number, number>();
+
 async function backend(t: ExecutionContext): Promise<number> {
   const s: Server = createServer((req, res) => {
+    const port = (s.address() as { port: number }).port;
+    received.set(port, (received.get(port) ?? 0) + 1);
     const m = /^\/slow\/(\d+)$/.exec(req.url ?? '');
     if (m !== null) setTimeout(() => res.end('slow'), Number(m[1]));
     else res.end('ok');
@@ -82,7 +87,9 @@ test('hard-stop-after bounds a graceful stop: a slow request is cut, a short one
     (r) => `answered ${r.status}`,
     (e: Error) => `failed: ${e.message}`,
   );
-  await new Promise((r) => setTimeout(r, 100));
+  // Both requests in flight at the server before the stop.
+  for (let i = 0; i < 500 && (received.get(be) ?? 0) < 2; i++) await new Promise((r) => setTimeout(r, 10));
+  t.is(received.get(be), 2);
   const t0 = Date.now();
   hawser.child.kill('SIGTERM');
   t.is((await short).text, 'slow', 'in-flight work within the bound finishes');

@@ -73,8 +73,11 @@ backend app
     server s1 127.0.0.1:${servers[0].port} maxconn 1
 `,
   );
+  // The slow request holds the server's one slot before the next is sent
+  // (a fixed pause could be too short on a loaded machine).
+  const atServer = new Promise((r) => servers[0].server.once('request', r));
   const slow = httpRequest(port, '/slow/1000');
-  await new Promise((r) => setTimeout(r, 50));
+  await atServer;
   const queued = await httpRequest(port, '/');
   t.is(queued.status, 503);
   t.is((await slow).status, 200);

@@ -13,10 +13,16 @@ import { httpRequest } from '../support/http-client.ts';
 import { HTTP_DEFAULTS } from '../support/configs.ts';
 
 /** A backend answering its name; `/slow` answers after `slowMs`. */
+/** Resolves when a server started by named() receives /slow, by port. */
+const slowArrivals = new Map<number, () => void>();
+const slowArrival = (port: number): Promise<void> => new Promise((r) => slowArrivals.set(port, r));
+
 async function named(t: ExecutionContext, name: string, slowMs = 0): Promise<number> {
   const s: Server = createServer((req, res) => {
-    if (req.url === '/slow') setTimeout(() => res.end(`${name} slow`), slowMs);
-    else res.end(name);
+    if (req.url === '/slow') {
+      slowArrivals.get((s.address() as { port: number }).port)?.();
+      setTimeout(() => res.end(`${name} slow`), slowMs);
+    } else res.end(name);
   });
   await new Promise<void>((r) => s.listen({ host: '127.0.0.1', port: 0 }, () => r()));
   t.teardown(() => {
@@ -51,8 +57,9 @@ test('a new server list takes effect for new requests while a slow request on th
   const b = await named(t, 'b');
   const { hawser, file } = await start(t, cfg(web, { a }));
   t.is((await httpRequest(web, '/')).text, 'a');
+  const arrived = slowArrival(a);
   const slow = httpRequest(web, '/slow');
-  await new Promise((r) => setTimeout(r, 100));
+  await arrived;
   writeFileSync(file, cfg(web, { b }));
   const ev = await reload(hawser, 1);
   t.is(ev.result, 'ok');
