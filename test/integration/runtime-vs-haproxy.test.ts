@@ -397,9 +397,13 @@ test('show errors: the same capture of an invalid request; show sess: the same l
         c.on('error', () => resolve());
       }),
   );
-  await new Promise((r) => setTimeout(r, 400));
   const line = async (s: Side): Promise<string> => (await s.cli('show sess')).split('\n').find((l) => l.includes(' fe=www ')) ?? '';
-  const [sa, sb] = [await line(ha), await line(hw)];
+  // Each side lists the session once its server is connected (a fixed pause could be short on a loaded machine).
+  let [sa, sb] = ['', ''];
+  for (let i = 0; i < 50 && !(/ srv=\w/.test(sa) && / srv=\w/.test(sb)); i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    [sa, sb] = [await line(ha), await line(hw)];
+  }
   const keys = (l: string) => l.replace(/^0x[0-9a-f]+: /, '').split(' ').map((kv) => kv.replace(/[=[].*$/, ''));
   const values = (l: string) => new Map(l.split(' ').filter((kv) => /^(proto|fe|be|srv)=/.test(kv)).map((kv) => kv.split('=') as [string, string]));
   t.deepEqual(keys(sb), keys(sa));
