@@ -13,9 +13,9 @@ test('show vrrp: state, priorities and counters of each node', async (t) => {
   const [h1, h2] = lab.hosts as [LabHost, LabHost];
   const dir = tempDir(t);
   const cfg = writeFile(dir, 'hawser.cfg', hawserConfig({ priorities: { lb1: 150, lb2: 100 }, advertInterval: 100, statsSocketDir: dir }));
-  const [lb1] = await Promise.all([startHawser(t, h1, cfg, 'lb1'), startHawser(t, h2, cfg, 'lb2')]);
+  const [lb1, lb2] = await Promise.all([startHawser(t, h1, cfg, 'lb1'), startHawser(t, h2, cfg, 'lb2')]);
   await lb1.waitFor('lb1 Master', (_l, e) => isTransition(e, 'Master'), 3000);
-  await new Promise((r) => setTimeout(r, 300));
+  await lb2.waitFor('lb2 to hear lb1', (_l, e) => e?.event === 'vrrp-master' && e.priority === 150, 3000);
   const one = await socat(join(dir, 'lb1.sock'), 'show vrrp\n');
   const two = await socat(join(dir, 'lb2.sock'), 'show vrrp\n');
   t.regex(one, /^vrrp: web$/m);
