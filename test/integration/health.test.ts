@@ -39,7 +39,7 @@ async function switchable(t: Parameters<typeof startHawser>[0], name: string): P
 
 const base = (port: number, backend: string) => `global
     log stdout format raw local0
-${HTTP_DEFAULTS}    timeout check 500ms
+${HTTP_DEFAULTS}    timeout check 2s
 frontend www
     bind 127.0.0.1:${port}
     default_backend app

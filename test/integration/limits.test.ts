@@ -123,7 +123,7 @@ test('Upgrade: 101 then a tunnel both ways; timeout tunnel ends an idle one', as
   await startHawser(
     t,
     `${DEFAULTS}
-    timeout tunnel 500ms
+    timeout tunnel 1s
 frontend www
     bind 127.0.0.1:${port}
     default_backend app
