@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { ExecutionContext } from 'ava';
-import type { LabHost } from './netns.ts';
+import { run, type LabHost } from './netns.ts';
 
 export const HAWSER_BIN = resolve(import.meta.dirname, '../../bin/hawser.ts');
 
@@ -147,8 +147,22 @@ export async function watchAddressAdded(
   family: 4 | 6 = 4,
 ): Promise<{ added: (timeoutMs: number) => Promise<number> }> {
   const mon = spawnIn(t, host, ['ip', `-${family}`, 'monitor', 'address']);
-  // ip monitor prints nothing when it is ready: give it a moment to subscribe.
-  await new Promise((r) => setTimeout(r, 150));
+  // ip monitor prints nothing when it is ready: add probe addresses on lo
+  // until it reports one (then it is subscribed), and remove them.
+  const probes: string[] = [];
+  for (let i = 1; ; i++) {
+    const probe = family === 4 ? `127.77.0.${i}/32` : `fd77::${i}/128`;
+    const added = await run('ip', ['netns', 'exec', host.ns, 'ip', 'address', 'add', probe, 'dev', 'lo']);
+    if (added.code !== 0) throw new Error(`adding the probe ${probe} in ${host.ns}: ${added.stderr.trim()}`);
+    probes.push(probe);
+    const seen = await mon.waitFor('the monitor to subscribe', (l) => l.includes(` ${probe.split('/')[0]}/`), 100).then(
+      () => true,
+      () => false,
+    );
+    if (seen) break;
+    if (i === 50) throw new Error(`ip monitor in ${host.ns} reported none of ${probes.length} probe addresses`);
+  }
+  for (const probe of probes) await run('ip', ['netns', 'exec', host.ns, 'ip', 'address', 'del', probe, 'dev', 'lo']);
   const want = ` ${address}/`;
   const isAdd = (l: string): boolean => !l.startsWith('Deleted') && l.includes(want);
   return {
