@@ -7,11 +7,11 @@
 // `show sess`, and `scur` / CurrConns back to 0; the connection's other
 // streams go on. Over h2c and over TLS (ALPN h2).
 
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import { connect, constants, type SecureClientSessionOptions } from 'node:http2';
 import type { Socket } from 'node:net';
 import { adminSocketPath, frontendSessions, until } from '../support/admin-socket.ts';
-import { tcpServer } from '../support/backends.ts';
+import { tcpServer, type TcpServer } from '../support/backends.ts';
 import { HTTP_DEFAULTS } from '../support/configs.ts';
 import { h2Request, h2TlsSite, h2WebSocket } from '../support/h2-client.ts';
 import { startHawser } from '../support/hawser-process.ts';
@@ -20,13 +20,15 @@ import { socat } from '../support/socat.ts';
 import { parseStat } from '../support/stat-csv.ts';
 import { wsEchoServer } from '../support/websocket.ts';
 
-for (const transport of ['h2c', 'tls'] as const) test(`HTTP/2 (${transport}): client and server resets, mid-stream and mid-tunnel, leak no socket and no session`, async (t) => {
-  // An HTTP/1.1 server that hangs, resets, or resets halfway through a body, by path.
-  const busy = new Set<Socket>();
-  const app = await tcpServer(t, (s) => {
+/**
+ * An HTTP/1.1 server for bodyless requests, read one after another on each
+ * connection: `answer` gets each one's path. It answers the proxy's FIN with
+ * its own (tcpServer's sockets are half-open). `opened` sees each connection.
+ */
+function pathServer(t: ExecutionContext, opened: (s: Socket) => void, answer: (path: string, s: Socket) => void): Promise<TcpServer> {
+  return tcpServer(t, (s) => {
     let buf = '';
-    s.on('close', () => busy.delete(s));
-    // The proxy closed its side: answer the FIN, as any server does (the test server is half-open).
+    opened(s);
     s.on('end', () => s.end());
     s.on('data', (d: Buffer) => {
       buf += d.toString('latin1');
@@ -34,16 +36,28 @@ for (const transport of ['h2c', 'tls'] as const) test(`HTTP/2 (${transport}): cl
       while ((end = buf.indexOf('\r\n\r\n')) >= 0) {
         const path = buf.slice(0, end).split(' ')[1] ?? '';
         buf = buf.slice(end + 4);
-        if (path === '/hang') busy.add(s);
-        else if (path === '/reset') s.resetAndDestroy();
-        else if (path === '/partial') {
-          busy.add(s);
-          s.write('HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n' + 'x'.repeat(1000));
-          setTimeout(() => s.resetAndDestroy(), 50);
-        } else s.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok');
+        answer(path, s);
       }
     });
   });
+}
+
+for (const transport of ['h2c', 'tls'] as const) test(`HTTP/2 (${transport}): client and server resets, mid-stream and mid-tunnel, leak no socket and no session`, async (t) => {
+  // An HTTP/1.1 server that hangs, resets, or resets halfway through a body, by path.
+  const busy = new Set<Socket>();
+  const app = await pathServer(
+    t,
+    (s) => s.on('close', () => busy.delete(s)),
+    (path, s) => {
+      if (path === '/hang') busy.add(s);
+      else if (path === '/reset') s.resetAndDestroy();
+      else if (path === '/partial') {
+        busy.add(s);
+        s.write('HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n' + 'x'.repeat(1000));
+        setTimeout(() => s.resetAndDestroy(), 50);
+      } else s.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok');
+    },
+  );
   const ws = await wsEchoServer(t);
   let tls = '';
   let opts: SecureClientSessionOptions = {};
@@ -135,19 +149,7 @@ test('HTTP/2: what HTTP/2 cannot carry from an HTTP/1.1 server is dropped or res
     '/bad-value': 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\ngrpc-message: a\x01b\r\n\r\n',
     '/good': 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\ngrpc-status: 0\r\n\r\n',
   };
-  const app = await tcpServer(t, (s) => {
-    let buf = '';
-    s.on('end', () => s.end());
-    s.on('data', (d: Buffer) => {
-      buf += d.toString('latin1');
-      let end: number;
-      while ((end = buf.indexOf('\r\n\r\n')) >= 0) {
-        const path = buf.slice(0, end).split(' ')[1] ?? '';
-        buf = buf.slice(end + 4);
-        s.write(answers[path] ?? 'HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n');
-      }
-    });
-  });
+  const app = await pathServer(t, () => {}, (path, s) => s.write(answers[path] ?? 'HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n'));
   const port = await freePort();
   const hawser = await startHawser(t, `${HTTP_DEFAULTS}frontend www\n    bind 127.0.0.1:${port}\n    default_backend app\nbackend app\n    server a1 127.0.0.1:${app.port}\n`);
   const session = connect(`http://127.0.0.1:${port}`);
